@@ -11,13 +11,13 @@
 
 namespace mss::test {
 
-/** The real ANS trust-space file: $MSS_TRUST_SPACE_DIR, else ../shared/data/trust-space beside
- *  the project root. A missing file is a test failure, never a skip. */
+/** The real ANS trust-space directory: $MSS_TRUST_SPACE_DIR at run time, else the one CMake found
+ *  (shared/data/trust-space beside the project). A missing file is a test failure, never a skip. */
 inline std::filesystem::path trust_space_dir()
 {
     if (const char* dir = std::getenv("MSS_TRUST_SPACE_DIR"))
         return dir;
-    return std::filesystem::path(MSS_SOURCE_DIR) / ".." / "shared" / "data" / "trust-space";
+    return MSS_TRUST_SPACE_DIR;
 }
 
 inline std::string read_file(const std::filesystem::path& path)
