@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <mss/domain/named_address.hpp>
 
+#include "detail/text.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -8,6 +10,9 @@
 
 namespace mss::domain {
 namespace {
+
+using mss::detail::find_forbidden_character;
+using mss::detail::find_invalid_utf8;
 
 /** Why a parse failed: the code, the offset in the input, and an English message. */
 struct failure
@@ -23,74 +28,6 @@ bool fail(failure& f, errc code, std::size_t offset, std::string message)
     f.offset = offset;
     f.message = std::move(message);
     return false;
-}
-
-// The two scanners below are the same as in email_address.cpp (kept private to each file).
-
-/** Offset of the first C0 control, DEL or (UTF-8 encoded) C1 control; npos when there is none. */
-std::size_t find_forbidden_character(std::string_view s) noexcept
-{
-    for (std::size_t i = 0; i < s.size(); ++i)
-    {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c == 0x7f)
-            return i;
-        if (c == 0xc2 && i + 1 < s.size())
-        {
-            const auto next = static_cast<unsigned char>(s[i + 1]);
-            if (next >= 0x80 && next <= 0x9f)
-                return i;
-        }
-    }
-    return std::string_view::npos;
-}
-
-/** Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629); npos when none. */
-std::size_t find_invalid_utf8(std::string_view s) noexcept
-{
-    std::size_t i = 0;
-    while (i < s.size())
-    {
-        const auto b0 = static_cast<unsigned char>(s[i]);
-        if (b0 < 0x80)
-        {
-            ++i;
-            continue;
-        }
-        std::size_t length = 0;
-        unsigned char low = 0x80;
-        unsigned char high = 0xbf;
-        if (b0 >= 0xc2 && b0 <= 0xdf)
-            length = 2;
-        else if (b0 >= 0xe0 && b0 <= 0xef)
-        {
-            length = 3;
-            if (b0 == 0xe0)
-                low = 0xa0;
-            else if (b0 == 0xed)
-                high = 0x9f;
-        }
-        else if (b0 >= 0xf0 && b0 <= 0xf4)
-        {
-            length = 4;
-            if (b0 == 0xf0)
-                low = 0x90;
-            else if (b0 == 0xf4)
-                high = 0x8f;
-        }
-        else
-            return i;
-        if (i + length > s.size())
-            return i;
-        for (std::size_t k = 1; k < length; ++k)
-        {
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            if (k == 1 ? (b < low || b > high) : (b < 0x80 || b > 0xbf))
-                return i;
-        }
-        i += length;
-    }
-    return std::string_view::npos;
 }
 
 /** A piece of the input and its offset in the whole text. */
