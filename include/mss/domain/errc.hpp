@@ -51,7 +51,44 @@ enum class errc : int
     trust_space_checksum_mismatch,
     /** @brief The checksum given is not 64 hexadecimal digits. */
     trust_space_bad_checksum_format,
+
+    // Mailboxes, accounts and linking.
+    /** @brief A mailbox type code that is not PER, ORG, APP or CAB. */
+    mailbox_unknown_type,
+    /** @brief This kind of account may not link this type of mailbox (policy). */
+    mailbox_type_not_allowed,
+    /** @brief The account already has its linked mailbox (policy: one per account). */
+    account_already_linked,
+    /** @brief The mailbox is linked to another account: unlink it there first. */
+    mailbox_linked_elsewhere,
+    /** @brief The address's domain is not in the MSSante trust space. */
+    address_outside_trust_space,
+    /** @brief The one-time code entered is not the one sent. */
+    link_code_wrong,
+    /** @brief The one-time code is older than its validity (one hour). */
+    link_code_expired,
+    /** @brief Too many wrong codes: this code is void, ask for a new one. */
+    link_code_too_many_attempts,
+    /** @brief Codes are asked for too often (one a minute, five an hour). */
+    link_code_throttled,
+    /** @brief No code is pending for this account and mailbox. */
+    link_code_missing,
+    /** @brief The account has no linked mailbox. */
+    link_not_found,
+
+    // Access control.
+    /** @brief The person does not own this mailbox and is not a delegate of its structure. */
+    access_not_allowed,
+    /** @brief The person was a delegate of the structure, but the delegation was revoked. */
+    access_delegation_revoked,
+    /** @brief A delegate may read and send, but this action is reserved to the structure's
+     *         administrators. */
+    access_reserved_to_administrators,
 };
+
+/** @brief The French message of a domain error, for the people who use the platform (the English
+ *         one is `make_error_code(e).message()`). */
+MSS_API const char* message_fr(errc e) noexcept;
 
 /** @brief The category of `mss::domain::errc`; its name is `"mss.domain"`. */
 MSS_API const boost::system::error_category& domain_category() noexcept;

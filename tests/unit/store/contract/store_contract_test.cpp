@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+// One contract, two stores: every case runs against memory_store and sqlite_store.
+#include <mss/domain/errc.hpp>
+#include <mss/store/memory_store.hpp>
+#include <mss/store/sqlite_store.hpp>
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+
+using namespace mss;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::filesystem::path temp_db()
+{
+    static std::atomic<int> counter{0};
+    return std::filesystem::temp_directory_path() /
+           ("mss-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db");
+}
+
+void remove_db(const std::filesystem::path& path)
+{
+    for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(path.string() + suffix);
+}
+
+struct memory_fixture
+{
+    store::memory_store db;
+    store::store& get() { return db; }
+};
+
+struct sqlite_fixture
+{
+    std::filesystem::path path = temp_db();
+    std::unique_ptr<store::sqlite_store> db;
+    sqlite_fixture()
+    {
+        diagnostics diag;
+        db = std::move(store::sqlite_store::open(path.string(), diag).value());
+    }
+    ~sqlite_fixture()
+    {
+        db.reset();
+        remove_db(path);
+    }
+    store::store& get() { return *db; }
+};
+
+const std::chrono::sys_seconds t0 = std::chrono::sys_days(std::chrono::year(2026) / 11 / 26) + 9h;
+
+domain::mailbox_link link(std::string account_id, domain::account_kind kind, std::string_view address,
+                          domain::mailbox_type type = domain::mailbox_type::per)
+{
+    return {{kind, std::move(account_id)},
+            {domain::email_address::parse(address).value(), type, "Medimail", "Dr_Jean_MARTIN_Cardiologie"},
+            domain::link_state::synchronising,
+            t0};
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("store: a link is saved, found by account and by mailbox, updated and deleted", F, memory_fixture,
+                   sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    auto l = link("p1", domain::account_kind::person, "dr.martin@regional.mssante.test");
+    REQUIRE_FALSE(db.save_link(l));
+    auto mine = db.links_of(l.account).value();
+    REQUIRE(mine.size() == 1);
+    CHECK(mine[0].box.address == l.box.address);
+    CHECK(mine[0].box.type == domain::mailbox_type::per);
+    CHECK(mine[0].box.display_label == "Dr_Jean_MARTIN_Cardiologie");
+    CHECK(mine[0].linked_at == t0);
+    CHECK(mine[0].state == domain::link_state::synchronising);
+
+    l.state = domain::link_state::ready;
+    REQUIRE_FALSE(db.save_link(l));
+    auto found = db.link_of_mailbox("dr.martin@regional.mssante.test").value();
+    REQUIRE(found.has_value());
+    CHECK(found->state == domain::link_state::ready);
+    CHECK(db.all_links().value().size() == 1);
+
+    REQUIRE_FALSE(db.delete_link(l.account, "dr.martin@regional.mssante.test"));
+    CHECK_FALSE(db.link_of_mailbox("dr.martin@regional.mssante.test").value().has_value());
+    CHECK(db.delete_link(l.account, "dr.martin@regional.mssante.test") == domain::errc::link_not_found);
+}
+
+TEST_CASE_TEMPLATE("store: a mailbox linked to one account cannot be linked to another", F, memory_fixture,
+                   sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    REQUIRE_FALSE(db.save_link(link("s1", domain::account_kind::structure, "cardiologie.chu@regional.mssante.test",
+                                    domain::mailbox_type::org)));
+    CHECK(db.save_link(link("s2", domain::account_kind::structure, "cardiologie.chu@regional.mssante.test",
+                            domain::mailbox_type::org)) == domain::errc::mailbox_linked_elsewhere);
+    // A person with the same id as the structure is another account.
+    CHECK(db.save_link(link("s1", domain::account_kind::person, "cardiologie.chu@regional.mssante.test")) ==
+          domain::errc::mailbox_linked_elsewhere);
+    CHECK(db.link_of_mailbox("cardiologie.chu@regional.mssante.test").value()->account.id == "s1");
+}
+
+TEST_CASE_TEMPLATE("store: a pending code keeps only its salt and hash, and is replaced by a new one", F,
+                   memory_fixture, sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    domain::account_ref account{domain::account_kind::person, "p1"};
+    domain::pending_link_code code{account, "dr.martin@regional.mssante.test", std::string("s\0lt", 4),
+                                   std::string(32, '\x01'), t0, 0, false};
+    REQUIRE_FALSE(db.save_pending_code(code));
+    auto read = db.pending_code(account, code.mailbox).value();
+    REQUIRE(read.has_value());
+    CHECK(read->salt == code.salt);  // binary-safe
+    CHECK(read->hash == code.hash);
+    CHECK(read->issued_at == t0);
+
+    code.failed_attempts = 3;
+    code.salt = "new";
+    REQUIRE_FALSE(db.save_pending_code(code));
+    read = db.pending_code(account, code.mailbox).value();
+    CHECK(read->failed_attempts == 3);
+    CHECK(read->salt == "new");
+
+    REQUIRE_FALSE(db.delete_pending_code(account, code.mailbox));
+    CHECK_FALSE(db.pending_code(account, code.mailbox).value().has_value());
+}
+
+TEST_CASE_TEMPLATE("store: code requests are returned from a given time", F, memory_fixture, sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    domain::account_ref account{domain::account_kind::person, "p1"};
+    for (auto t : {t0, t0 + 10min, t0 + 70min})
+        REQUIRE_FALSE(db.record_code_request(account, "a@b.test", t));
+    CHECK(db.code_requests(account, "a@b.test", t0 + 5min).value().size() == 2);
+    CHECK(db.code_requests(account, "other@b.test", t0).value().empty());
+    CHECK(db.code_requests({domain::account_kind::person, "p2"}, "a@b.test", t0).value().empty());
+}
+
+TEST_CASE_TEMPLATE("store: a revoked delegation stays on record and a new grant is separate", F, memory_fixture,
+                   sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    domain::delegation d{"s1", "p1", domain::delegate_role::delegate, t0, "admin", {}, {}};
+    REQUIRE_FALSE(db.save_delegation(d));
+    REQUIRE_FALSE(db.save_delegation({"s1", "p2", domain::delegate_role::administrator, t0, "admin", {}, {}}));
+    REQUIRE_FALSE(db.save_delegation({"s2", "p1", domain::delegate_role::delegate, t0, "admin", {}, {}}));
+    d.revoked_at = t0 + 1h;
+    d.revoked_by = "admin";
+    REQUIRE_FALSE(db.save_delegation(d));
+    auto of_s1 = db.delegations_of_structure("s1").value();
+    REQUIRE(of_s1.size() == 2);
+    CHECK_FALSE(of_s1[0].active());
+    CHECK(of_s1[0].revoked_at == t0 + 1h);
+    CHECK(of_s1[1].role == domain::delegate_role::administrator);
+    auto of_p1 = db.delegations_of_person("p1").value();
+    REQUIRE(of_p1.size() == 2);
+    CHECK(of_p1[1].active());  // the grant of s2 is untouched
+}
+
+TEST_CASE_TEMPLATE("store: the audit trail of a mailbox is kept in order", F, memory_fixture, sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    domain::account_ref s1{domain::account_kind::structure, "s1"};
+    REQUIRE_FALSE(db.append_audit({t0, "p1", s1, "org@x.test", "linked", ""}));
+    REQUIRE_FALSE(db.append_audit({t0 + 1s, "p2", s1, "org@x.test", "sent", "id@x.test"}));
+    REQUIRE_FALSE(db.append_audit({t0 + 2s, "p3", s1, "other@x.test", "read", ""}));
+    auto trail = db.audit_of_mailbox("org@x.test").value();
+    REQUIRE(trail.size() == 2);
+    CHECK(trail[0].action == "linked");
+    CHECK(trail[1].person_id == "p2");
+    CHECK(trail[1].detail == "id@x.test");
+}
+
+TEST_CASE("sqlite store: the state survives closing and reopening the file")
+{
+    const auto path = temp_db();
+    diagnostics diag;
+    {
+        auto db = store::sqlite_store::open(path.string(), diag).value();
+        REQUIRE_FALSE(db->save_link(link("p1", domain::account_kind::person, "dr.martin@regional.mssante.test")));
+        REQUIRE_FALSE(db->save_delegation({"s1", "p1", domain::delegate_role::delegate, t0, "admin", {}, {}}));
+    }
+    {
+        auto db = store::sqlite_store::open(path.string(), diag).value();
+        CHECK(db->links_of({domain::account_kind::person, "p1"}).value().size() == 1);
+        CHECK(db->delegations_of_person("p1").value().size() == 1);
+        CHECK(db->integrity_check());
+    }
+    remove_db(path);
+}
