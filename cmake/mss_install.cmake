@@ -6,7 +6,7 @@ include(CMakePackageConfigHelpers)
 set(MSS_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/mss CACHE STRING "Where mssConfig.cmake is installed")
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/mss DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS mss_core mss_net mss_sqlite mss_mss
+install(TARGETS mss_core mss_net mss_sqlite mss_service mss_mss
     EXPORT mss-targets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

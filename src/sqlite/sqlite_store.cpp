@@ -6,6 +6,7 @@
 
 #include "sqlite/statement.hpp"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <mutex>
@@ -15,7 +16,7 @@ namespace {
 
 // Forward migrations: index i moves the schema from version i to i + 1. Never edit a released
 // step; add a new one.
-constexpr std::array<std::string_view, 1> migrations = {
+constexpr std::array<std::string_view, 2> migrations = {
     R"sql(
     CREATE TABLE mailbox_link (
         account_kind INTEGER NOT NULL, account_id TEXT NOT NULL,
@@ -39,6 +40,48 @@ constexpr std::array<std::string_view, 1> migrations = {
         id INTEGER PRIMARY KEY, at INTEGER NOT NULL, person_id TEXT NOT NULL, account_kind INTEGER NOT NULL,
         account_id TEXT NOT NULL, mailbox TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
     CREATE INDEX audit_mailbox ON audit (mailbox, id);
+    )sql",
+    // Version 2: inbox settings, the message index, unread counters kept by triggers, sync state.
+    R"sql(
+    CREATE TABLE inbox_settings (
+        account_kind INTEGER NOT NULL, account_id TEXT NOT NULL, platform_discussions INTEGER NOT NULL,
+        mssante_professional INTEGER NOT NULL, mssante_patient INTEGER NOT NULL,
+        PRIMARY KEY (account_kind, account_id));
+    CREATE TABLE sync_state (
+        mailbox TEXT NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uid_next INTEGER NOT NULL,
+        highest_modseq INTEGER NOT NULL, PRIMARY KEY (mailbox, folder));
+    CREATE TABLE message (
+        seq INTEGER PRIMARY KEY, mailbox TEXT NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL,
+        uid INTEGER NOT NULL, message_id TEXT NOT NULL, subject TEXT NOT NULL, sender TEXT NOT NULL,
+        date INTEGER NOT NULL, size INTEGER NOT NULL, seen INTEGER NOT NULL, modseq INTEGER NOT NULL,
+        direction INTEGER NOT NULL, exchange INTEGER NOT NULL, counterpart TEXT NOT NULL, in_inbox INTEGER NOT NULL,
+        UNIQUE (mailbox, folder, uid));
+    -- One index per shape of listing, each in listing order, so that a page reads 50 index entries.
+    CREATE INDEX message_all ON message (mailbox, date DESC, seq DESC);
+    CREATE INDEX message_exchange ON message (mailbox, exchange, date DESC, seq DESC);
+    CREATE INDEX message_exchange_direction ON message (mailbox, exchange, direction, date DESC, seq DESC);
+    CREATE INDEX message_unread ON message (mailbox, date DESC, seq DESC) WHERE direction = 0 AND seen = 0;
+    CREATE INDEX message_inbox ON message (mailbox, date DESC, seq DESC) WHERE in_inbox = 1;
+    -- Unread received messages per (mailbox, exchange, in_inbox): counts never scan the index.
+    CREATE TABLE unread (
+        mailbox TEXT NOT NULL, exchange INTEGER NOT NULL, in_inbox INTEGER NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (mailbox, exchange, in_inbox)) WITHOUT ROWID;
+    CREATE TRIGGER unread_insert AFTER INSERT ON message WHEN NEW.direction = 0 AND NEW.seen = 0 BEGIN
+        INSERT INTO unread VALUES (NEW.mailbox, NEW.exchange, NEW.in_inbox, 1)
+            ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER unread_delete AFTER DELETE ON message WHEN OLD.direction = 0 AND OLD.seen = 0 BEGIN
+        UPDATE unread SET n = n - 1 WHERE mailbox = OLD.mailbox AND exchange = OLD.exchange AND in_inbox = OLD.in_inbox;
+    END;
+    CREATE TRIGGER unread_read AFTER UPDATE OF seen ON message
+        WHEN OLD.direction = 0 AND OLD.seen = 0 AND NEW.seen = 1 BEGIN
+        UPDATE unread SET n = n - 1 WHERE mailbox = OLD.mailbox AND exchange = OLD.exchange AND in_inbox = OLD.in_inbox;
+    END;
+    CREATE TRIGGER unread_unread AFTER UPDATE OF seen ON message
+        WHEN NEW.direction = 0 AND OLD.seen = 1 AND NEW.seen = 0 BEGIN
+        INSERT INTO unread VALUES (NEW.mailbox, NEW.exchange, NEW.in_inbox, 1)
+            ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
     )sql",
 };
 
@@ -264,6 +307,16 @@ boost::system::error_code sqlite_store::delete_link(const domain::account_ref& a
     codes->bind(static_cast<std::int64_t>(account.kind)).bind(account.id).bind(address);
     if (auto ec = impl_->run(codes))
         return ec;
+    for (const char* sql : {"DELETE FROM message WHERE mailbox = ?", "DELETE FROM sync_state WHERE mailbox = ?",
+                            "DELETE FROM unread WHERE mailbox = ?"})
+    {
+        auto* s = impl_->prepare(sql);
+        if (!s)
+            return errc::statement_failed;
+        s->bind(address);
+        if (auto ec = impl_->run(s))
+            return ec;
+    }
     return tx.commit();
 }
 
@@ -430,6 +483,289 @@ bool sqlite_store::integrity_check()
     std::lock_guard lock(impl_->mutex);
     detail::statement s(impl_->db.native_handle(), "PRAGMA integrity_check");
     return s.prepared() && s.step() == SQLITE_ROW && s.text(0) == "ok";
+}
+
+namespace {
+
+constexpr const char* message_columns =
+    "SELECT seq, mailbox, folder, uid_validity, uid, message_id, subject, sender, date, size, seen, modseq, "
+    "direction, exchange, counterpart, in_inbox FROM message ";
+
+boost::system::result<domain::indexed_message> read_message(const detail::statement& s)
+{
+    domain::indexed_message m;
+    m.sequence = s.integer(0);
+    m.key = {s.text(1), s.text(2), static_cast<std::uint32_t>(s.integer(3)), static_cast<std::uint32_t>(s.integer(4))};
+    m.message_id = s.text(5);
+    m.subject = s.text(6);
+    m.from = s.text(7);
+    m.date = time_of(s.integer(8));
+    m.size = static_cast<std::uint64_t>(s.integer(9));
+    m.seen = s.integer(10) != 0;
+    m.modseq = static_cast<std::uint64_t>(s.integer(11));
+    m.classification.direction = static_cast<domain::message_direction>(s.integer(12));
+    m.classification.exchange = static_cast<domain::exchange_kind>(s.integer(13));
+    m.classification.counterpart = s.text(14);
+    m.in_inbox = s.integer(15) != 0;
+    return m;
+}
+
+// The WHERE clause of a virtual folder, written for the indexes of migration 2.
+const char* folder_condition(domain::virtual_folder f)
+{
+    using domain::virtual_folder;
+    switch (f)
+    {
+    case virtual_folder::professionals: return "exchange = 0";
+    case virtual_folder::professionals_received: return "exchange = 0 AND direction = 0";
+    case virtual_folder::professionals_sent: return "exchange = 0 AND direction = 1";
+    case virtual_folder::patients: return "exchange = 1";
+    case virtual_folder::patients_received: return "exchange = 1 AND direction = 0";
+    case virtual_folder::patients_sent: return "exchange = 1 AND direction = 1";
+    case virtual_folder::all: return "1";
+    case virtual_folder::unread: return "direction = 0 AND seen = 0";
+    case virtual_folder::inbox: return "in_inbox = 1";
+    }
+    return "0";
+}
+
+}  // namespace
+
+boost::system::result<domain::inbox_settings> sqlite_store::inbox_settings_of(const domain::account_ref& account)
+{
+    std::lock_guard lock(impl_->mutex);
+    auto* s = impl_->prepare(
+        "SELECT platform_discussions, mssante_professional, mssante_patient FROM inbox_settings "
+        "WHERE account_kind = ? AND account_id = ?");
+    if (!s)
+        return errc::statement_failed;
+    s->bind(static_cast<std::int64_t>(account.kind)).bind(account.id);
+    const int rc = s->step();
+    if (rc == SQLITE_DONE)
+        return domain::inbox_settings{};
+    if (rc != SQLITE_ROW)
+        return step_error(rc);
+    return domain::inbox_settings{s->integer(0) != 0, s->integer(1) != 0, s->integer(2) != 0};
+}
+
+boost::system::error_code sqlite_store::save_inbox_settings(const domain::account_ref& account,
+                                                            const domain::inbox_settings& settings)
+{
+    std::lock_guard lock(impl_->mutex);
+    auto* s = impl_->prepare("INSERT OR REPLACE INTO inbox_settings VALUES (?, ?, ?, ?, ?)");
+    if (!s)
+        return errc::statement_failed;
+    s->bind(static_cast<std::int64_t>(account.kind))
+        .bind(account.id)
+        .bind(static_cast<std::int64_t>(settings.platform_discussions))
+        .bind(static_cast<std::int64_t>(settings.mssante_professional))
+        .bind(static_cast<std::int64_t>(settings.mssante_patient));
+    return impl_->run(s);
+}
+
+boost::system::result<transport::folder_sync_state> sqlite_store::sync_state(std::string_view mailbox,
+                                                                             std::string_view folder)
+{
+    std::lock_guard lock(impl_->mutex);
+    auto* s = impl_->prepare(
+        "SELECT uid_validity, uid_next, highest_modseq FROM sync_state WHERE mailbox = ? AND folder = ?");
+    if (!s)
+        return errc::statement_failed;
+    s->bind(mailbox).bind(folder);
+    const int rc = s->step();
+    if (rc == SQLITE_DONE)
+        return transport::folder_sync_state{};
+    if (rc != SQLITE_ROW)
+        return step_error(rc);
+    return transport::folder_sync_state{static_cast<std::uint32_t>(s->integer(0)),
+                                        static_cast<std::uint32_t>(s->integer(1)),
+                                        static_cast<std::uint64_t>(s->integer(2))};
+}
+
+boost::system::error_code sqlite_store::apply(const folder_update& u)
+{
+    std::lock_guard lock(impl_->mutex);
+    transaction tx(*impl_);
+    if (auto ec = tx.begun())
+        return ec;
+    if (u.full_resync)
+    {
+        auto* s = impl_->prepare("DELETE FROM message WHERE mailbox = ? AND folder = ?");
+        if (!s)
+            return errc::statement_failed;
+        s->bind(u.mailbox).bind(u.folder);
+        if (auto ec = impl_->run(s))
+            return ec;
+    }
+    for (auto uid : u.vanished)
+    {
+        auto* s = impl_->prepare("DELETE FROM message WHERE mailbox = ? AND folder = ? AND uid = ?");
+        if (!s)
+            return errc::statement_failed;
+        s->bind(u.mailbox).bind(u.folder).bind(static_cast<std::int64_t>(uid));
+        if (auto ec = impl_->run(s))
+            return ec;
+    }
+    for (const auto& c : u.seen_changes)
+    {
+        auto* s = impl_->prepare("UPDATE message SET seen = ?, modseq = ? WHERE mailbox = ? AND folder = ? AND uid = ?");
+        if (!s)
+            return errc::statement_failed;
+        s->bind(static_cast<std::int64_t>(c.seen))
+            .bind(static_cast<std::int64_t>(c.modseq))
+            .bind(u.mailbox)
+            .bind(u.folder)
+            .bind(static_cast<std::int64_t>(c.uid));
+        if (auto ec = impl_->run(s))
+            return ec;
+    }
+    for (const auto& m : u.added)
+    {
+        // OR IGNORE: a message already indexed (same folder and UID) is never duplicated.
+        auto* s = impl_->prepare(
+            "INSERT OR IGNORE INTO message (mailbox, folder, uid_validity, uid, message_id, subject, sender, date, "
+            "size, seen, modseq, direction, exchange, counterpart, in_inbox) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        if (!s)
+            return errc::statement_failed;
+        s->bind(u.mailbox)
+            .bind(u.folder)
+            .bind(static_cast<std::int64_t>(m.key.uid_validity))
+            .bind(static_cast<std::int64_t>(m.key.uid))
+            .bind(m.message_id)
+            .bind(m.subject)
+            .bind(m.from)
+            .bind(seconds(m.date))
+            .bind(static_cast<std::int64_t>(m.size))
+            .bind(static_cast<std::int64_t>(m.seen))
+            .bind(static_cast<std::int64_t>(m.modseq))
+            .bind(static_cast<std::int64_t>(m.classification.direction))
+            .bind(static_cast<std::int64_t>(m.classification.exchange))
+            .bind(m.classification.counterpart)
+            .bind(static_cast<std::int64_t>(m.in_inbox));
+        if (auto ec = impl_->run(s))
+            return ec;
+    }
+    auto* state = impl_->prepare("INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?, ?, ?)");
+    if (!state)
+        return errc::statement_failed;
+    state->bind(u.mailbox)
+        .bind(u.folder)
+        .bind(static_cast<std::int64_t>(u.state.uid_validity))
+        .bind(static_cast<std::int64_t>(u.state.uid_next))
+        .bind(static_cast<std::int64_t>(u.state.highest_modseq));
+    if (auto ec = impl_->run(state))
+        return ec;
+    return tx.commit();
+}
+
+boost::system::error_code sqlite_store::set_seen(const domain::message_key& key, bool seen)
+{
+    std::lock_guard lock(impl_->mutex);
+    auto* s = impl_->prepare(
+        "UPDATE message SET seen = ? WHERE mailbox = ? AND folder = ? AND uid_validity = ? AND uid = ?");
+    if (!s)
+        return errc::statement_failed;
+    s->bind(static_cast<std::int64_t>(seen))
+        .bind(key.mailbox)
+        .bind(key.folder)
+        .bind(static_cast<std::int64_t>(key.uid_validity))
+        .bind(static_cast<std::int64_t>(key.uid));
+    return impl_->run(s);
+}
+
+boost::system::result<std::optional<domain::indexed_message>> sqlite_store::find_message(const domain::message_key& key)
+{
+    std::lock_guard lock(impl_->mutex);
+    static const std::string sql =
+        std::string(message_columns) + "WHERE mailbox = ? AND folder = ? AND uid_validity = ? AND uid = ?";
+    auto* s = impl_->prepare(sql.c_str());
+    if (s)
+        s->bind(key.mailbox).bind(key.folder).bind(static_cast<std::int64_t>(key.uid_validity)).bind(
+            static_cast<std::int64_t>(key.uid));
+    auto found = collect(s, read_message);
+    if (!found)
+        return found.error();
+    if (found->empty())
+        return std::optional<domain::indexed_message>();
+    return std::optional<domain::indexed_message>(std::move(found->front()));
+}
+
+boost::system::result<message_page> sqlite_store::list(const folder_query& query)
+{
+    std::lock_guard lock(impl_->mutex);
+    // One indexed query per mailbox (each reads at most `limit + 1` index entries in order), merged
+    // here: an IN (...) over several mailboxes would make SQLite sort the whole folder.
+    static std::array<std::array<std::string, 2>, domain::all_virtual_folders.size()> sql_first;
+    static std::array<std::array<std::string, 2>, domain::all_virtual_folders.size()> sql_after;
+    const auto f = static_cast<std::size_t>(query.folder);
+    const std::size_t p = query.patients_allowed ? 1 : 0;
+    auto& text = query.after ? sql_after[f][p] : sql_first[f][p];
+    if (text.empty())
+    {
+        text = std::string(message_columns) + "WHERE mailbox = ? AND " + folder_condition(query.folder) +
+               (query.patients_allowed ? "" : " AND exchange = 0") +
+               (query.after ? " AND (date < ? OR (date = ? AND seq < ?))" : "") +
+               " ORDER BY date DESC, seq DESC LIMIT ?";
+    }
+    std::vector<domain::indexed_message> merged;
+    for (const auto& mailbox : query.mailboxes)
+    {
+        auto* s = impl_->prepare(text.c_str());
+        if (!s)
+            return errc::statement_failed;
+        s->bind(mailbox);
+        if (query.after)
+            s->bind(seconds(query.after->date)).bind(seconds(query.after->date)).bind(query.after->sequence);
+        s->bind(static_cast<std::int64_t>(query.limit + 1));
+        auto rows = collect(s, read_message);
+        if (!rows)
+            return rows.error();
+        merged.insert(merged.end(), std::make_move_iterator(rows->begin()), std::make_move_iterator(rows->end()));
+    }
+    std::sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.date, a.sequence) > std::pair(b.date, b.sequence);
+    });
+    message_page page;
+    const bool more = merged.size() > query.limit;
+    merged.resize(std::min(merged.size(), query.limit));
+    page.messages = std::move(merged);
+    if (more)
+        page.next = message_cursor{page.messages.back().date, page.messages.back().sequence};
+    return page;
+}
+
+boost::system::result<unread_counts> sqlite_store::count_unread(const std::vector<std::string>& mailboxes,
+                                                                bool patients_allowed)
+{
+    std::lock_guard lock(impl_->mutex);
+    // unread[exchange][in_inbox]
+    std::size_t n[2][2] = {};
+    for (const auto& mailbox : mailboxes)
+    {
+        auto* s = impl_->prepare("SELECT exchange, in_inbox, n FROM unread WHERE mailbox = ?");
+        if (!s)
+            return errc::statement_failed;
+        s->bind(mailbox);
+        int rc;
+        while ((rc = s->step()) == SQLITE_ROW)
+            n[s->integer(0) != 0][s->integer(1) != 0] += static_cast<std::size_t>(s->integer(2));
+        if (rc != SQLITE_DONE)
+            return step_error(rc);
+    }
+    const std::size_t professional = n[0][0] + n[0][1];
+    const std::size_t patient = patients_allowed ? n[1][0] + n[1][1] : 0;
+    const std::size_t inbox = n[0][1] + (patients_allowed ? n[1][1] : 0);
+    using domain::virtual_folder;
+    unread_counts counts{};
+    counts[static_cast<std::size_t>(virtual_folder::professionals)] = professional;
+    counts[static_cast<std::size_t>(virtual_folder::professionals_received)] = professional;
+    counts[static_cast<std::size_t>(virtual_folder::patients)] = patient;
+    counts[static_cast<std::size_t>(virtual_folder::patients_received)] = patient;
+    counts[static_cast<std::size_t>(virtual_folder::all)] = professional + patient;
+    counts[static_cast<std::size_t>(virtual_folder::unread)] = professional + patient;
+    counts[static_cast<std::size_t>(virtual_folder::inbox)] = inbox;
+    return counts;
 }
 
 }  // namespace mss::store

@@ -2,9 +2,9 @@
 #include <mss/error.hpp>
 #include <mss/transport/in_memory_operator.hpp>
 
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
+#include "net/detail/complete_later.hpp"
+
+#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
@@ -38,17 +38,7 @@ struct mailbox
     std::map<std::string, folder> folders;
 };
 
-// Completes a handler on its own executor (or the operator's), never inline, as the
-// transport contract requires. Boost 1.81's any_completion_executor cannot be posted to directly
-// (it does not support require(blocking.never)), hence post to ours, then dispatch to the handler's.
-template <class Handler, class... Args>
-void complete_later(const boost::asio::any_io_executor& fallback, Handler handler, Args... args)
-{
-    boost::asio::post(fallback, [fallback, h = std::move(handler), ... a = std::move(args)]() mutable {
-        auto executor = boost::asio::get_associated_executor(h, fallback);
-        boost::asio::dispatch(executor, [h = std::move(h), ... a = std::move(a)]() mutable { std::move(h)(std::move(a)...); });
-    });
-}
+using mss::net::detail::complete_later;
 
 std::string header_block(const std::string& bytes)
 {
@@ -394,8 +384,21 @@ private:
             state_->waiters.emplace(std::pair{user_, name}, timer);
         }
         // A change cancels the timer: operation_aborted then means "changed", expiry means "no change".
-        timer->async_wait([timer, h = std::move(handler)](boost::system::error_code ec) mutable {
-            std::move(h)(boost::system::error_code(), ec == boost::asio::error::operation_aborted);
+        // A cancellation from the caller also cancels it, and is reported as operation_aborted.
+        auto cancelled = std::make_shared<bool>(false);
+        auto slot = boost::asio::get_associated_cancellation_slot(handler);
+        if (slot.is_connected())
+        {
+            slot.assign([timer, cancelled](boost::asio::cancellation_type) {
+                *cancelled = true;
+                timer->cancel();
+            });
+        }
+        timer->async_wait([timer, cancelled, h = std::move(handler)](boost::system::error_code ec) mutable {
+            if (*cancelled)
+                std::move(h)(boost::asio::error::operation_aborted, false);
+            else
+                std::move(h)(boost::system::error_code(), ec == boost::asio::error::operation_aborted);
         });
     }
 

@@ -43,6 +43,19 @@ public:
     boost::system::error_code append_audit(const domain::audit_entry& entry) override;
     boost::system::result<std::vector<domain::audit_entry>> audit_of_mailbox(std::string_view address) override;
 
+    boost::system::result<domain::inbox_settings> inbox_settings_of(const domain::account_ref& account) override;
+    boost::system::error_code save_inbox_settings(const domain::account_ref& account,
+                                                  const domain::inbox_settings& settings) override;
+
+    boost::system::result<transport::folder_sync_state> sync_state(std::string_view mailbox,
+                                                                   std::string_view folder) override;
+    boost::system::error_code apply(const folder_update& update) override;
+    boost::system::error_code set_seen(const domain::message_key& key, bool seen) override;
+    boost::system::result<std::optional<domain::indexed_message>> find_message(const domain::message_key& key) override;
+    boost::system::result<message_page> list(const folder_query& query) override;
+    boost::system::result<unread_counts> count_unread(const std::vector<std::string>& mailboxes,
+                                                      bool patients_allowed) override;
+
 private:
     struct state;
     std::unique_ptr<state> state_;

@@ -7,12 +7,17 @@
 #include <mss/config.hpp>
 #include <mss/domain/audit_entry.hpp>
 #include <mss/domain/delegation.hpp>
+#include <mss/domain/inbox_settings.hpp>
+#include <mss/domain/indexed_message.hpp>
+#include <mss/domain/virtual_folder.hpp>
 #include <mss/domain/link_code.hpp>
 #include <mss/domain/mailbox_link.hpp>
+#include <mss/transport/folder_sync.hpp>
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
+#include <array>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -21,8 +26,78 @@
 
 namespace mss::store {
 
+/** @brief A flag change to apply to the index. */
+struct seen_update
+{
+    /** @brief UID in the folder being synchronised. */
+    std::uint32_t uid = 0;
+    /** @brief Whether the message is read now. */
+    bool seen = false;
+    /** @brief MODSEQ of the change. */
+    std::uint64_t modseq = 0;
+};
+
+/** @brief Everything one synchronisation of one folder changes, applied atomically with the new
+ *         sync state: after a crash the index and the state never disagree. */
+struct folder_update
+{
+    /** @brief Mailbox address. */
+    std::string mailbox;
+    /** @brief Server folder. */
+    std::string folder;
+    /** @brief The folder's state after the update. */
+    transport::folder_sync_state state;
+    /** @brief Drop every message of the folder first (UIDVALIDITY changed). */
+    bool full_resync = false;
+    /** @brief New messages (their `sequence` is assigned by the store). */
+    std::vector<domain::indexed_message> added;
+    /** @brief Read/unread changes. */
+    std::vector<seen_update> seen_changes;
+    /** @brief Expunged UIDs. */
+    std::vector<std::uint32_t> vanished;
+};
+
+/** @brief Position in a listing: the last message of a page (date, then sequence). */
+struct message_cursor
+{
+    /** @brief Date of the last message shown. */
+    std::chrono::sys_seconds date{};
+    /** @brief Its sequence. */
+    std::int64_t sequence = 0;
+
+    friend bool operator==(const message_cursor&, const message_cursor&) = default;
+};
+
+/** @brief Which messages to list. */
+struct folder_query
+{
+    /** @brief The mailboxes the person may read (their own and their structures'). */
+    std::vector<std::string> mailboxes;
+    /** @brief The virtual folder. */
+    domain::virtual_folder folder = domain::virtual_folder::all;
+    /** @brief False for persons without patient rights (not RPPS): patient exchanges are hidden. */
+    bool patients_allowed = false;
+    /** @brief Continue after this message (from the previous page); none for the first page. */
+    std::optional<message_cursor> after;
+    /** @brief Page size. */
+    std::size_t limit = 50;
+};
+
+/** @brief One page of a listing, newest first. */
+struct message_page
+{
+    /** @brief The messages. */
+    std::vector<domain::indexed_message> messages;
+    /** @brief Where the next page starts; empty on the last page. */
+    std::optional<message_cursor> next;
+};
+
+/** @brief Unread messages per virtual folder, indexed like `domain::all_virtual_folders`. */
+using unread_counts = std::array<std::size_t, domain::all_virtual_folders.size()>;
+
 /** @brief Where the library keeps its state: links, pending one-time codes (hashes only), code
- *         requests (for throttling), delegations and the audit trail.
+ *         requests (for throttling), delegations and the audit trail, inbox settings, the message
+ *         index with folder membership and flags, and synchronisation state.
  *
  *  Two implementations ship: `memory_store` (tests, examples) and `sqlite_store` (the embedded
  *  default). Both pass the same contract tests (`tests/unit/store/contract`). Every function is
@@ -55,7 +130,8 @@ public:
     virtual boost::system::result<std::optional<domain::mailbox_link>> link_of_mailbox(std::string_view address) = 0;
     /** @brief Every link. */
     virtual boost::system::result<std::vector<domain::mailbox_link>> all_links() = 0;
-    /** @brief Removes a link and everything stored for that mailbox (pending codes included).
+    /** @brief Removes a link and everything stored for that mailbox: pending codes, message index,
+     *         sync state.
      *  @par Errors
      *  `domain::errc::link_not_found` when there is no such link.
      */
@@ -92,6 +168,34 @@ public:
     virtual boost::system::error_code append_audit(const domain::audit_entry& entry) = 0;
     /** @brief The audit trail of a mailbox, oldest first. */
     virtual boost::system::result<std::vector<domain::audit_entry>> audit_of_mailbox(std::string_view address) = 0;
+    ///@}
+
+    /** @name Inbox settings (per account; default: everything lands in the inbox) */
+    ///@{
+    /** @brief The account's settings. */
+    virtual boost::system::result<domain::inbox_settings> inbox_settings_of(const domain::account_ref& account) = 0;
+    /** @brief Replaces the account's settings. Never touches messages already indexed. */
+    virtual boost::system::error_code save_inbox_settings(const domain::account_ref& account,
+                                                          const domain::inbox_settings& settings) = 0;
+    ///@}
+
+    /** @name Message index and synchronisation state */
+    ///@{
+    /** @brief The sync state of a folder (empty before the first synchronisation). */
+    virtual boost::system::result<transport::folder_sync_state> sync_state(std::string_view mailbox,
+                                                                           std::string_view folder) = 0;
+    /** @brief Applies one synchronisation, index and state together. Messages already present
+     *         (same key) are not duplicated. */
+    virtual boost::system::error_code apply(const folder_update& update) = 0;
+    /** @brief Marks one message read or unread in the index. */
+    virtual boost::system::error_code set_seen(const domain::message_key& key, bool seen) = 0;
+    /** @brief One message, by key. */
+    virtual boost::system::result<std::optional<domain::indexed_message>> find_message(const domain::message_key& key) = 0;
+    /** @brief A page of a virtual folder, newest first. */
+    virtual boost::system::result<message_page> list(const folder_query& query) = 0;
+    /** @brief Unread messages per virtual folder over `mailboxes`. */
+    virtual boost::system::result<unread_counts> count_unread(const std::vector<std::string>& mailboxes,
+                                                              bool patients_allowed) = 0;
     ///@}
 };
 

@@ -198,3 +198,166 @@ TEST_CASE("sqlite store: the state survives closing and reopening the file")
     }
     remove_db(path);
 }
+
+namespace {
+
+domain::indexed_message indexed(std::string mailbox, std::string folder, std::uint32_t uid, std::chrono::sys_seconds date,
+                                domain::message_direction direction, domain::exchange_kind exchange, bool seen,
+                                bool in_inbox)
+{
+    domain::indexed_message m;
+    m.key = {std::move(mailbox), std::move(folder), 7, uid};
+    m.message_id = "m" + std::to_string(uid) + "@test";
+    m.subject = "Sujet " + std::to_string(uid);
+    m.from = "Dr X <x@national.mssante.test>";
+    m.date = date;
+    m.size = 1000;
+    m.seen = seen;
+    m.modseq = uid;
+    m.classification = {direction, exchange, "x@national.mssante.test"};
+    m.in_inbox = in_inbox;
+    return m;
+}
+
+// INBOX of `box`: uids 1..n, alternately professional/patient every 4th, unread when odd;
+// Sent: uids 1..n/2, professional, read.
+store::folder_update inbox_update(const std::string& box, std::uint32_t n, std::chrono::sys_seconds base)
+{
+    using domain::exchange_kind;
+    using domain::message_direction;
+    store::folder_update u{box, "INBOX", {7, n + 1, n}, false, {}, {}, {}};
+    for (std::uint32_t uid = 1; uid <= n; ++uid)
+    {
+        const auto exchange = uid % 4 == 0 ? exchange_kind::patient : exchange_kind::professional;
+        u.added.push_back(indexed(box, "INBOX", uid, base + std::chrono::minutes(uid), message_direction::received,
+                                  exchange, uid % 2 == 0, exchange == exchange_kind::professional));
+    }
+    return u;
+}
+
+std::size_t count(const store::unread_counts& c, domain::virtual_folder f) { return c[static_cast<std::size_t>(f)]; }
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("store: folders list newest first across mailboxes, page by page, without gaps", F, memory_fixture,
+                   sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    REQUIRE_FALSE(db.apply(inbox_update("a@x.test", 40, t0)));
+    REQUIRE_FALSE(db.apply(inbox_update("b@x.test", 40, t0 + 30s)));
+    store::folder_query q{{"a@x.test", "b@x.test"}, domain::virtual_folder::all, true, {}, 15};
+    std::vector<std::pair<std::chrono::sys_seconds, std::int64_t>> seen_order;
+    int pages = 0;
+    for (;;)
+    {
+        auto page = db.list(q).value();
+        ++pages;
+        for (const auto& m : page.messages)
+            seen_order.push_back({m.date, m.sequence});
+        if (!page.next)
+            break;
+        q.after = page.next;
+    }
+    CHECK(pages == 6);
+    REQUIRE(seen_order.size() == 80);
+    CHECK(std::is_sorted(seen_order.begin(), seen_order.end(), std::greater<>()));
+    CHECK(std::adjacent_find(seen_order.begin(), seen_order.end()) == seen_order.end());
+}
+
+TEST_CASE_TEMPLATE("store: virtual folders hold what the classification says", F, memory_fixture, sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    auto u = inbox_update("a@x.test", 8, t0);  // patients: 4 and 8
+    REQUIRE_FALSE(db.apply(u));
+    store::folder_update sent{"a@x.test", "Sent", {9, 3, 2}, false, {}, {}, {}};
+    sent.added.push_back(indexed("a@x.test", "Sent", 1, t0 + 1h, domain::message_direction::sent,
+                                 domain::exchange_kind::professional, true, false));
+    sent.added.push_back(indexed("a@x.test", "Sent", 2, t0 + 2h, domain::message_direction::sent,
+                                 domain::exchange_kind::patient, true, false));
+    REQUIRE_FALSE(db.apply(sent));
+    auto size_of = [&](domain::virtual_folder folder, bool patients) {
+        return db.list({{"a@x.test"}, folder, patients, {}, 100}).value().messages.size();
+    };
+    using domain::virtual_folder;
+    CHECK(size_of(virtual_folder::all, true) == 10);
+    CHECK(size_of(virtual_folder::professionals, true) == 7);
+    CHECK(size_of(virtual_folder::professionals_received, true) == 6);
+    CHECK(size_of(virtual_folder::professionals_sent, true) == 1);
+    CHECK(size_of(virtual_folder::patients, true) == 3);
+    CHECK(size_of(virtual_folder::patients_received, true) == 2);
+    CHECK(size_of(virtual_folder::patients_sent, true) == 1);
+    CHECK(size_of(virtual_folder::unread, true) == 4);  // odd uids
+    CHECK(size_of(virtual_folder::inbox, true) == 6);
+    // Without patient rights the patient folders stay empty and patient mail shows nowhere.
+    CHECK(size_of(virtual_folder::patients, false) == 0);
+    CHECK(size_of(virtual_folder::all, false) == 7);
+
+    const auto counts = db.count_unread({"a@x.test"}, true).value();
+    CHECK(count(counts, virtual_folder::all) == 4);
+    CHECK(count(counts, virtual_folder::unread) == 4);
+    CHECK(count(counts, virtual_folder::professionals) == 4);
+    CHECK(count(counts, virtual_folder::professionals_received) == 4);
+    CHECK(count(counts, virtual_folder::professionals_sent) == 0);
+    CHECK(count(counts, virtual_folder::patients) == 0);
+    CHECK(count(counts, virtual_folder::inbox) == 4);
+}
+
+TEST_CASE_TEMPLATE("store: read marks, expunges and full resyncs update lists and counts", F, memory_fixture,
+                   sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    REQUIRE_FALSE(db.apply(inbox_update("a@x.test", 8, t0)));
+    using domain::virtual_folder;
+    CHECK(count(db.count_unread({"a@x.test"}, true).value(), virtual_folder::unread) == 4);
+
+    REQUIRE_FALSE(db.set_seen({"a@x.test", "INBOX", 7, 1}, true));
+    CHECK(count(db.count_unread({"a@x.test"}, true).value(), virtual_folder::unread) == 3);
+    CHECK(db.find_message({"a@x.test", "INBOX", 7, 1}).value()->seen);
+    // A key with another UIDVALIDITY is another message: nothing changes.
+    REQUIRE_FALSE(db.set_seen({"a@x.test", "INBOX", 8, 3}, true));
+    CHECK(count(db.count_unread({"a@x.test"}, true).value(), virtual_folder::unread) == 3);
+
+    store::folder_update delta{"a@x.test", "INBOX", {7, 10, 20}, false, {}, {{3, true, 15}, {2, false, 16}}, {5}};
+    // uids 1..8 are already indexed (all but the expunged 5 are sent again): only 9 is new.
+    for (auto& m : inbox_update("a@x.test", 9, t0).added)
+        if (m.key.uid != 5)
+            delta.added.push_back(std::move(m));
+    REQUIRE_FALSE(db.apply(delta));
+    CHECK(db.list({{"a@x.test"}, virtual_folder::all, true, {}, 100}).value().messages.size() == 8);
+    // unread: 7 (odd, still unread), 9 (new), 2 (marked unread) → 3; 1 and 3 read; 5 expunged
+    CHECK(count(db.count_unread({"a@x.test"}, true).value(), virtual_folder::unread) == 3);
+    CHECK(db.sync_state("a@x.test", "INBOX").value() == transport::folder_sync_state{7, 10, 20});
+    CHECK_FALSE(db.find_message({"a@x.test", "INBOX", 7, 5}).value().has_value());
+
+    store::folder_update resync{"a@x.test", "INBOX", {8, 3, 30}, true, {}, {}, {}};
+    resync.added.push_back(indexed("a@x.test", "INBOX", 1, t0, domain::message_direction::received,
+                                   domain::exchange_kind::professional, false, true));
+    resync.added.back().key.uid_validity = 8;
+    REQUIRE_FALSE(db.apply(resync));
+    CHECK(db.list({{"a@x.test"}, virtual_folder::all, true, {}, 100}).value().messages.size() == 1);
+    CHECK(count(db.count_unread({"a@x.test"}, true).value(), virtual_folder::unread) == 1);
+}
+
+TEST_CASE_TEMPLATE("store: inbox settings are kept per account and unlinking forgets the index", F, memory_fixture,
+                   sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    const domain::account_ref p1{domain::account_kind::person, "p1"};
+    CHECK(db.inbox_settings_of(p1).value() == domain::inbox_settings{});
+    REQUIRE_FALSE(db.save_inbox_settings(p1, {true, false, true}));
+    CHECK(db.inbox_settings_of(p1).value() == domain::inbox_settings{true, false, true});
+    CHECK(db.inbox_settings_of({domain::account_kind::structure, "p1"}).value() == domain::inbox_settings{});
+
+    REQUIRE_FALSE(db.save_link(link("p1", domain::account_kind::person, "dr.martin@regional.mssante.test")));
+    REQUIRE_FALSE(db.apply(inbox_update("dr.martin@regional.mssante.test", 5, t0)));
+    REQUIRE_FALSE(db.delete_link(p1, "dr.martin@regional.mssante.test"));
+    CHECK(db.list({{"dr.martin@regional.mssante.test"}, domain::virtual_folder::all, true, {}, 100})
+              .value()
+              .messages.empty());
+    CHECK(db.sync_state("dr.martin@regional.mssante.test", "INBOX").value() == transport::folder_sync_state{});
+    CHECK(count(db.count_unread({"dr.martin@regional.mssante.test"}, true).value(), domain::virtual_folder::all) == 0);
+}
