@@ -50,6 +50,19 @@ public:
         case errc::access_delegation_revoked: return "this person's delegation for the structure was revoked";
         case errc::access_reserved_to_administrators:
             return "this action is reserved to the structure's administrators";
+        case errc::no_recipients: return "the message has no recipient";
+        case errc::recipient_invalid: return "a recipient address is not valid";
+        case errc::recipient_outside_trust_space: return "a recipient is outside the MSSante trust space";
+        case errc::patient_conversation_cannot_be_started:
+            return "a conversation with a patient cannot be started: reply to a message the patient sent";
+        case errc::patient_exchange_requires_rpps: return "only professionals registered in RPPS exchange with patients";
+        case errc::patient_not_in_conversation: return "this patient did not write the message being answered";
+        case errc::patient_reply_outside_patient_folder:
+            return "a patient is answered only from the MSSante - Patients folder";
+        case errc::mixed_patient_and_professional:
+            return "patients and professionals cannot be recipients of the same message under this policy";
+        case errc::documents_of_several_patients: return "a message carries the documents of one patient only";
+        case errc::draft_item_not_found: return "the draft has no such recipient or attachment";
         }
         return "unknown mss.domain error";
     }
@@ -95,6 +108,20 @@ const char* message_fr(errc e) noexcept
     case errc::access_delegation_revoked: return "la délégation de cette personne pour la structure a été révoquée";
     case errc::access_reserved_to_administrators:
         return "cette action est réservée aux administrateurs de la structure";
+    case errc::no_recipients: return "le message n'a aucun destinataire";
+    case errc::recipient_invalid: return "l'adresse d'un destinataire n'est pas valide";
+    case errc::recipient_outside_trust_space: return "un destinataire est hors de l'espace de confiance MSSanté";
+    case errc::patient_conversation_cannot_be_started:
+        return "un échange avec un patient ne peut pas être initié : répondez à un message reçu du patient";
+    case errc::patient_exchange_requires_rpps:
+        return "seuls les professionnels du référentiel RPPS échangent avec les patients";
+    case errc::patient_not_in_conversation: return "ce patient n'est pas l'auteur du message auquel vous répondez";
+    case errc::patient_reply_outside_patient_folder:
+        return "on ne répond à un patient que depuis le dossier MSSanté – Patients";
+    case errc::mixed_patient_and_professional:
+        return "patients et professionnels ne peuvent pas être destinataires du même message";
+    case errc::documents_of_several_patients: return "un message ne porte les documents que d'un seul patient";
+    case errc::draft_item_not_found: return "le brouillon ne contient pas ce destinataire ou cette pièce jointe";
     }
     return "erreur inconnue";
 }

@@ -84,6 +84,28 @@ enum class errc : int
     /** @brief A delegate may read and send, but this action is reserved to the structure's
      *         administrators. */
     access_reserved_to_administrators,
+
+    // Sending (the send policy and drafts).
+    /** @brief A draft without any recipient. */
+    no_recipients,
+    /** @brief A recipient address is not valid. */
+    recipient_invalid,
+    /** @brief A recipient's domain is not in the MSSante trust space. */
+    recipient_outside_trust_space,
+    /** @brief A conversation with a patient cannot be started here: only a reply is allowed. */
+    patient_conversation_cannot_be_started,
+    /** @brief Only professionals registered in RPPS exchange with patients. */
+    patient_exchange_requires_rpps,
+    /** @brief This patient is not the one who wrote the message being answered. */
+    patient_not_in_conversation,
+    /** @brief A patient is answered only from the MSSante - Patients folder. */
+    patient_reply_outside_patient_folder,
+    /** @brief Patients and professionals in one message are not allowed by this policy. */
+    mixed_patient_and_professional,
+    /** @brief Documents of several patients in one message (one patient per message). */
+    documents_of_several_patients,
+    /** @brief An attachment to remove or a recipient to remove is not in the draft. */
+    draft_item_not_found,
 };
 
 /** @brief The French message of a domain error, for the people who use the platform (the English

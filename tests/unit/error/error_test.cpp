@@ -22,7 +22,7 @@ TEST_SUITE("error model")
     {
         for (int v = 1; v <= static_cast<int>(mss::errc::configuration_error); ++v)
             CHECK(mss::make_error_code(static_cast<mss::errc>(v)).message() != "unknown mss error");
-        for (int v = 1; v <= static_cast<int>(mss::domain::errc::access_reserved_to_administrators); ++v)
+        for (int v = 1; v <= static_cast<int>(mss::domain::errc::draft_item_not_found); ++v)
             CHECK(mss::domain::make_error_code(static_cast<mss::domain::errc>(v)).message() !=
                   "unknown mss.domain error");
     }
@@ -57,7 +57,7 @@ TEST_SUITE("error model")
 
 TEST_CASE("every domain error has a French message as well")
 {
-    for (int v = 1; v <= static_cast<int>(mss::domain::errc::access_reserved_to_administrators); ++v)
+    for (int v = 1; v <= static_cast<int>(mss::domain::errc::draft_item_not_found); ++v)
         CHECK(std::string(mss::domain::message_fr(static_cast<mss::domain::errc>(v))) != "erreur inconnue");
     CHECK(std::string(mss::domain::message_fr(mss::domain::errc::link_code_expired)) ==
           "le code à usage unique a expiré (valable une heure)");
