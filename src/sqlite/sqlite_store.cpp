@@ -16,7 +16,7 @@ namespace {
 
 // Forward migrations: index i moves the schema from version i to i + 1. Never edit a released
 // step; add a new one.
-constexpr std::array<std::string_view, 2> migrations = {
+constexpr std::array<std::string_view, 3> migrations = {
     R"sql(
     CREATE TABLE mailbox_link (
         account_kind INTEGER NOT NULL, account_id TEXT NOT NULL,
@@ -82,6 +82,16 @@ constexpr std::array<std::string_view, 2> migrations = {
         INSERT INTO unread VALUES (NEW.mailbox, NEW.exchange, NEW.in_inbox, 1)
             ON CONFLICT DO UPDATE SET n = n + 1;
     END;
+    )sql",
+    // Version 3: the outbox. The message is stored whole before the first attempt.
+    R"sql(
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY, account_kind INTEGER NOT NULL, account_id TEXT NOT NULL, person_id TEXT NOT NULL,
+        sender TEXT NOT NULL, recipients TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE, data BLOB NOT NULL,
+        eight_bit INTEGER NOT NULL, smtputf8 INTEGER NOT NULL, state INTEGER NOT NULL, attempts INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, results TEXT NOT NULL,
+        last_error TEXT NOT NULL, copy_pending INTEGER NOT NULL);
+    CREATE INDEX outbox_state ON outbox (state, next_attempt_at);
     )sql",
 };
 
@@ -766,6 +776,178 @@ boost::system::result<unread_counts> sqlite_store::count_unread(const std::vecto
     counts[static_cast<std::size_t>(virtual_folder::unread)] = professional + patient;
     counts[static_cast<std::size_t>(virtual_folder::inbox)] = inbox;
     return counts;
+}
+
+namespace {
+
+// Tabs and newlines separate fields and rows in the serialised lists: keep them out of values.
+std::string flat(std::string_view text)
+{
+    std::string out(text);
+    std::replace_if(out.begin(), out.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
+    return out;
+}
+
+std::vector<std::vector<std::string>> rows_of(std::string_view text)
+{
+    std::vector<std::vector<std::string>> rows;
+    std::size_t start = 0;
+    while (start < text.size())
+    {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos)
+            end = text.size();
+        std::vector<std::string> fields;
+        std::size_t f = start;
+        for (;;)
+        {
+            const auto tab = text.find('\t', f);
+            if (tab == std::string_view::npos || tab > end)
+            {
+                fields.emplace_back(text.substr(f, end - f));
+                break;
+            }
+            fields.emplace_back(text.substr(f, tab - f));
+            f = tab + 1;
+        }
+        rows.push_back(std::move(fields));
+        start = end + 1;
+    }
+    return rows;
+}
+
+std::string serialise_recipients(const std::vector<transport::envelope_recipient>& recipients)
+{
+    std::string out;
+    for (const auto& r : recipients)
+        out += r.address.str() + "\t" + std::to_string(static_cast<unsigned>(r.notify)) + "\n";
+    return out;
+}
+
+std::string serialise_results(const std::vector<transport::recipient_result>& results)
+{
+    std::string out;
+    for (const auto& r : results)
+        out += r.recipient.str() + "\t" + (r.accepted ? "1" : "0") + "\t" + std::to_string(r.code) + "\t" +
+               flat(r.enhanced_code) + "\t" + flat(r.text) + "\n";
+    return out;
+}
+
+constexpr const char* outbox_columns =
+    "SELECT id, account_kind, account_id, person_id, sender, recipients, message_id, data, eight_bit, smtputf8, "
+    "state, attempts, created_at, next_attempt_at, results, last_error, copy_pending FROM outbox ";
+
+boost::system::result<outbox_item> read_outbox(const detail::statement& s)
+{
+    auto sender = domain::email_address::parse(s.text(4));
+    if (!sender)
+        return errc::statement_failed;
+    outbox_item item{s.integer(0),
+                     {static_cast<domain::account_kind>(s.integer(1)), s.text(2)},
+                     s.text(3),
+                     {*sender, {}, s.text(6), s.blob(7), s.integer(8) != 0, s.integer(9) != 0}};
+    for (const auto& row : rows_of(s.text(5)))
+    {
+        auto address = domain::email_address::parse(row[0]);
+        if (!address || row.size() != 2)
+            return errc::statement_failed;
+        item.message.recipients.push_back(
+            {*address, static_cast<transport::dsn_notify>(std::stoul(row[1]))});
+    }
+    item.state = static_cast<domain::outbox_state>(s.integer(10));
+    item.attempts = static_cast<unsigned>(s.integer(11));
+    item.created_at = time_of(s.integer(12));
+    item.next_attempt_at = time_of(s.integer(13));
+    for (const auto& row : rows_of(s.text(14)))
+    {
+        auto address = domain::email_address::parse(row[0]);
+        if (!address || row.size() != 5)
+            return errc::statement_failed;
+        item.results.push_back({*address, row[1] == "1", std::stoi(row[2]), row[3], row[4]});
+    }
+    item.last_error = s.text(15);
+    item.copy_pending = s.integer(16) != 0;
+    return item;
+}
+
+}  // namespace
+
+boost::system::result<std::int64_t> sqlite_store::enqueue(const outbox_item& item)
+{
+    std::lock_guard lock(impl_->mutex);
+    auto* s = impl_->prepare(
+        "INSERT INTO outbox (account_kind, account_id, person_id, sender, recipients, message_id, data, eight_bit, "
+        "smtputf8, state, attempts, created_at, next_attempt_at, results, last_error, copy_pending) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, '', '', 0)");
+    if (!s)
+        return errc::statement_failed;
+    s->bind(static_cast<std::int64_t>(item.account.kind))
+        .bind(item.account.id)
+        .bind(item.person_id)
+        .bind(item.message.envelope_sender.str())
+        .bind(serialise_recipients(item.message.recipients))
+        .bind(item.message.message_id)
+        .bind_blob(item.message.data)
+        .bind(static_cast<std::int64_t>(item.message.eight_bit))
+        .bind(static_cast<std::int64_t>(item.message.needs_smtputf8))
+        .bind(seconds(item.created_at))
+        .bind(seconds(item.next_attempt_at));
+    if (auto ec = impl_->run(s))
+        return ec;
+    return sqlite3_last_insert_rowid(impl_->db.native_handle());
+}
+
+boost::system::result<std::optional<outbox_item>> sqlite_store::outbox_item_by_id(std::int64_t id)
+{
+    std::lock_guard lock(impl_->mutex);
+    static const std::string sql = std::string(outbox_columns) + "WHERE id = ?";
+    auto* s = impl_->prepare(sql.c_str());
+    if (s)
+        s->bind(id);
+    auto rows = collect(s, read_outbox);
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
+        return std::optional<outbox_item>();
+    return std::optional<outbox_item>(std::move(rows->front()));
+}
+
+boost::system::error_code sqlite_store::update_outbox(const outbox_item& item)
+{
+    std::lock_guard lock(impl_->mutex);
+    auto* s = impl_->prepare(
+        "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, results = ?, last_error = ?, "
+        "copy_pending = ? WHERE id = ?");
+    if (!s)
+        return errc::statement_failed;
+    s->bind(static_cast<std::int64_t>(item.state))
+        .bind(static_cast<std::int64_t>(item.attempts))
+        .bind(seconds(item.next_attempt_at))
+        .bind(serialise_results(item.results))
+        .bind(item.last_error)
+        .bind(static_cast<std::int64_t>(item.copy_pending))
+        .bind(item.id);
+    if (auto ec = impl_->run(s))
+        return ec;
+    return impl_->changes() == 1 ? boost::system::error_code() : boost::system::error_code(errc::statement_failed);
+}
+
+boost::system::result<std::vector<outbox_item>> sqlite_store::due_outbox(std::chrono::sys_seconds now)
+{
+    std::lock_guard lock(impl_->mutex);
+    static const std::string sql =
+        std::string(outbox_columns) + "WHERE state IN (0, 1) OR (state = 3 AND next_attempt_at <= ?) ORDER BY id";
+    auto* s = impl_->prepare(sql.c_str());
+    if (s)
+        s->bind(seconds(now));
+    return collect(s, read_outbox);
+}
+
+boost::system::result<std::vector<outbox_item>> sqlite_store::pending_copies()
+{
+    std::lock_guard lock(impl_->mutex);
+    static const std::string sql = std::string(outbox_columns) + "WHERE state = 2 AND copy_pending = 1 ORDER BY id";
+    return collect(impl_->prepare(sql.c_str()), read_outbox);
 }
 
 }  // namespace mss::store

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <mss/domain/errc.hpp>
+#include <mss/store/errc.hpp>
 #include <mss/store/memory_store.hpp>
 
 #include <algorithm>
@@ -101,6 +102,8 @@ struct memory_store::state
     std::map<domain::account_ref, domain::inbox_settings> settings;
     std::map<std::string, mailbox_index, std::less<>> index;
     std::int64_t next_sequence = 1;
+    std::map<std::int64_t, outbox_item> outbox;
+    std::int64_t next_outbox_id = 1;
 };
 
 memory_store::memory_store() : state_(std::make_unique<state>()) {}
@@ -408,6 +411,66 @@ boost::system::result<unread_counts> memory_store::count_unread(const std::vecto
             counts[f] += box->second.unread[f][0] + (patients_allowed ? box->second.unread[f][1] : 0);
     }
     return counts;
+}
+
+boost::system::result<std::int64_t> memory_store::enqueue(const outbox_item& item)
+{
+    std::lock_guard lock(state_->mutex);
+    outbox_item copy = item;
+    copy.id = state_->next_outbox_id++;
+    copy.state = domain::outbox_state::queued;
+    state_->outbox.emplace(copy.id, copy);
+    return copy.id;
+}
+
+boost::system::result<std::optional<outbox_item>> memory_store::outbox_item_by_id(std::int64_t id)
+{
+    std::lock_guard lock(state_->mutex);
+    auto it = state_->outbox.find(id);
+    return it == state_->outbox.end() ? std::optional<outbox_item>() : std::optional<outbox_item>(it->second);
+}
+
+boost::system::error_code memory_store::update_outbox(const outbox_item& item)
+{
+    std::lock_guard lock(state_->mutex);
+    auto it = state_->outbox.find(item.id);
+    if (it == state_->outbox.end())
+        return errc::statement_failed;
+    // The message itself never changes after queueing.
+    auto& stored = it->second;
+    stored.state = item.state;
+    stored.attempts = item.attempts;
+    stored.next_attempt_at = item.next_attempt_at;
+    stored.results = item.results;
+    stored.last_error = item.last_error;
+    stored.copy_pending = item.copy_pending;
+    return {};
+}
+
+boost::system::result<std::vector<outbox_item>> memory_store::due_outbox(std::chrono::sys_seconds now)
+{
+    std::lock_guard lock(state_->mutex);
+    std::vector<outbox_item> out;
+    for (const auto& [id, item] : state_->outbox)
+    {
+        using domain::outbox_state;
+        if (item.state == outbox_state::queued || item.state == outbox_state::sending ||
+            (item.state == outbox_state::retry && item.next_attempt_at <= now))
+            out.push_back(item);
+    }
+    return out;
+}
+
+boost::system::result<std::vector<outbox_item>> memory_store::pending_copies()
+{
+    std::lock_guard lock(state_->mutex);
+    std::vector<outbox_item> out;
+    for (const auto& [id, item] : state_->outbox)
+    {
+        if (item.state == domain::outbox_state::sent && item.copy_pending)
+            out.push_back(item);
+    }
+    return out;
 }
 
 }  // namespace mss::store

@@ -12,6 +12,9 @@
 #include <mss/domain/virtual_folder.hpp>
 #include <mss/domain/link_code.hpp>
 #include <mss/domain/mailbox_link.hpp>
+#include <mss/domain/outbox_policy.hpp>
+#include <mss/transport/outgoing_message.hpp>
+#include <mss/transport/submission_result.hpp>
 #include <mss/transport/folder_sync.hpp>
 
 #include <boost/system/error_code.hpp>
@@ -90,6 +93,34 @@ struct message_page
     std::vector<domain::indexed_message> messages;
     /** @brief Where the next page starts; empty on the last page. */
     std::optional<message_cursor> next;
+};
+
+/** @brief One message in the outbox: committed before it is submitted, so that nothing is lost
+ *         when the process dies, and with a fixed Message-ID so that a duplicate is recognisable. */
+struct outbox_item
+{
+    /** @brief Identifier assigned by the store. */
+    std::int64_t id = 0;
+    /** @brief The account whose mailbox sends it. */
+    domain::account_ref account;
+    /** @brief The person who sent it (audit). */
+    std::string person_id;
+    /** @brief The message and its envelope (Message-ID included). */
+    transport::outgoing_message message;
+    /** @brief Where it stands. */
+    domain::outbox_state state = domain::outbox_state::queued;
+    /** @brief Attempts made. */
+    unsigned attempts = 0;
+    /** @brief When it was queued. */
+    std::chrono::sys_seconds created_at{};
+    /** @brief When it may be tried next (`retry`). */
+    std::chrono::sys_seconds next_attempt_at{};
+    /** @brief Per-recipient answers of the last attempt. */
+    std::vector<transport::recipient_result> results{};
+    /** @brief Last error, in the library's words (never credentials). */
+    std::string last_error{};
+    /** @brief Sent, but the copy is not in the Sent folder yet (to retry alone, without re-sending). */
+    bool copy_pending = false;
 };
 
 /** @brief Unread messages per virtual folder, indexed like `domain::all_virtual_folders`. */
@@ -196,6 +227,20 @@ public:
     /** @brief Unread messages per virtual folder over `mailboxes`. */
     virtual boost::system::result<unread_counts> count_unread(const std::vector<std::string>& mailboxes,
                                                               bool patients_allowed) = 0;
+    ///@}
+
+    /** @name Outbox */
+    ///@{
+    /** @brief Commits a new item (state `queued`); returns its id. */
+    virtual boost::system::result<std::int64_t> enqueue(const outbox_item& item) = 0;
+    /** @brief One item. */
+    virtual boost::system::result<std::optional<outbox_item>> outbox_item_by_id(std::int64_t id) = 0;
+    /** @brief Saves an item's state, attempts, next attempt time, results, error and copy flag. */
+    virtual boost::system::error_code update_outbox(const outbox_item& item) = 0;
+    /** @brief Items to work on at `now`: queued, retry due, and sending (left by a crash), oldest first. */
+    virtual boost::system::result<std::vector<outbox_item>> due_outbox(std::chrono::sys_seconds now) = 0;
+    /** @brief Sent items whose copy in Sent is still to be made. */
+    virtual boost::system::result<std::vector<outbox_item>> pending_copies() = 0;
     ///@}
 };
 

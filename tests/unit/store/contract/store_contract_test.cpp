@@ -361,3 +361,95 @@ TEST_CASE_TEMPLATE("store: inbox settings are kept per account and unlinking for
     CHECK(db.sync_state("dr.martin@regional.mssante.test", "INBOX").value() == transport::folder_sync_state{});
     CHECK(count(db.count_unread({"dr.martin@regional.mssante.test"}, true).value(), domain::virtual_folder::all) == 0);
 }
+
+namespace {
+
+store::outbox_item outbox_message(std::string id)
+{
+    store::outbox_item item{0,
+                            {domain::account_kind::person, "p1"},
+                            "p1",
+                            {domain::email_address::parse("dr.martin@regional.mssante.test").value(),
+                             {{domain::email_address::parse("dr.bernard@national.mssante.test").value(),
+                               transport::dsn_notify::success | transport::dsn_notify::failure},
+                              {domain::email_address::parse("nobody@national.mssante.test").value()}},
+                             id,
+                             std::string("From: a\r\n\r\nbinary \0 safe\r\n", 26),
+                             true,
+                             false}};
+    item.created_at = t0;
+    return item;
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("store: an outbox item keeps its message whole and follows its states", F, memory_fixture,
+                   sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    const auto id = db.enqueue(outbox_message("id-1@regional.mssante.test")).value();
+    auto item = db.outbox_item_by_id(id).value().value();
+    CHECK(item.state == domain::outbox_state::queued);
+    CHECK(item.message.data == std::string("From: a\r\n\r\nbinary \0 safe\r\n", 26));
+    CHECK(item.message.message_id == "id-1@regional.mssante.test");
+    REQUIRE(item.message.recipients.size() == 2);
+    CHECK(item.message.recipients[0].notify == (transport::dsn_notify::success | transport::dsn_notify::failure));
+    CHECK(item.message.eight_bit);
+    CHECK(item.created_at == t0);
+    CHECK(db.due_outbox(t0).value().size() == 1);
+
+    item.state = domain::outbox_state::retry;
+    item.attempts = 1;
+    item.next_attempt_at = t0 + 30s;
+    item.last_error = "451 4.3.0 temporary";
+    REQUIRE_FALSE(db.update_outbox(item));
+    CHECK(db.due_outbox(t0 + 29s).value().empty());
+    CHECK(db.due_outbox(t0 + 30s).value().size() == 1);
+
+    item.state = domain::outbox_state::sent;
+    item.attempts = 2;
+    item.copy_pending = true;
+    item.results = {{item.message.recipients[0].address, true, 250, "2.1.5", "Ok"},
+                    {item.message.recipients[1].address, false, 550, "5.1.1", "User unknown\tin table"}};
+    REQUIRE_FALSE(db.update_outbox(item));
+    CHECK(db.due_outbox(t0 + 1h).value().empty());
+    auto copies = db.pending_copies().value();
+    REQUIRE(copies.size() == 1);
+    REQUIRE(copies[0].results.size() == 2);
+    CHECK(copies[0].results[1].code == 550);
+    CHECK(copies[0].results[1].enhanced_code == "5.1.1");
+    CHECK_FALSE(copies[0].results[1].accepted);
+    item.copy_pending = false;
+    REQUIRE_FALSE(db.update_outbox(item));
+    CHECK(db.pending_copies().value().empty());
+}
+
+TEST_CASE_TEMPLATE("store: items left sending by a crash are due again; failed ones are not", F, memory_fixture,
+                   sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    auto a = outbox_message("a@x");
+    a.id = db.enqueue(a).value();
+    auto b = outbox_message("b@x");
+    b.id = db.enqueue(b).value();
+    a.state = domain::outbox_state::sending;
+    b.state = domain::outbox_state::failed;
+    REQUIRE_FALSE(db.update_outbox(a));
+    REQUIRE_FALSE(db.update_outbox(b));
+    const auto due = db.due_outbox(t0).value();
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].id == a.id);
+}
+
+TEST_CASE("outbox: retries back off exponentially up to a cap, then give up")
+{
+    const domain::retry_policy policy{30s, 5min, 6};
+    CHECK(domain::next_attempt(policy, 1, t0) == t0 + 30s);
+    CHECK(domain::next_attempt(policy, 2, t0) == t0 + 60s);
+    CHECK(domain::next_attempt(policy, 3, t0) == t0 + 120s);
+    CHECK(domain::next_attempt(policy, 4, t0) == t0 + 240s);
+    CHECK(domain::next_attempt(policy, 5, t0) == t0 + 5min);
+    CHECK_FALSE(domain::next_attempt(policy, 6, t0).has_value());
+}
