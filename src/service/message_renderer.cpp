@@ -261,8 +261,11 @@ boost::system::result<transport::outgoing_message> render_message(const domain::
 
     const std::string text = d.text_body.empty() ? domain::html_to_text(d.html_body) : d.text_body;
     const bool mixed = !attachments.empty() || d.attached_message;
-    const std::string outer = mixed ? boundary(params) : std::string();
-    const std::string inner = boundary(params);
+    // One random base, two suffixes: the boundaries differ even with a poor random source, and
+    // neither is a prefix of the other.
+    const std::string base = boundary(params);
+    const std::string outer = base + "_m";
+    const std::string inner = base + "_a";
     if (mixed)
         m += "Content-Type: multipart/mixed;\r\n boundary=\"" + outer + "\"\r\n\r\n--" + outer + "\r\n";
     if (d.html_body.empty())
