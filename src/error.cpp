@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <mss/error.hpp>
+#include <mss/imap/errc.hpp>
+#include <mss/smtp/errc.hpp>
 
 #include <cstring>
 #include <string>
@@ -81,6 +83,11 @@ bool is_fatal(const boost::system::error_code& ec) noexcept
         default: return true;
         }
     }
+    // A server that announces it is closing the connection: SMTP 421, IMAP BYE.
+    if (category == smtp::reply_category())
+        return ec.value() == 421;
+    if (category == imap::imap_category())
+        return ec.value() == static_cast<int>(imap::errc::bye);
     // Operating-system errors (ECONNRESET, EPIPE, ...) and Asio's own categories break the stream.
     if (category == boost::system::system_category() || category == boost::system::generic_category())
         return true;

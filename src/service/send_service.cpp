@@ -218,7 +218,9 @@ void send_service::start_send(const domain::draft& d, transport::mail_submission
     // The delivery object lives in this coroutine's frame: run() refers to it until it completes.
     auto task = [](delivery work, store::outbox_item i, transport::mail_submission& s, transport::mailbox_access& a,
                    diagnostics& dg) -> asio::awaitable<std::pair<boost::system::error_code, send_report>> {
-        co_return co_await work.run(std::move(i), s, a, dg);
+        // Not `co_return co_await`: g++ 12 miscompiles it.
+        auto result = co_await work.run(std::move(i), s, a, dg);
+        co_return result;
     };
     asio::co_spawn(executor_, task(delivery{db_, config_, now_}, std::move(item), submission, access, diag),
                    [ex = executor_, h = std::move(handler)](std::exception_ptr e,

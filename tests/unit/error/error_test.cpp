@@ -2,6 +2,8 @@
 #include <mss/diagnostics.hpp>
 #include <mss/domain/errc.hpp>
 #include <mss/error.hpp>
+#include <mss/imap/errc.hpp>
+#include <mss/smtp/errc.hpp>
 
 #include <doctest/doctest.h>
 
@@ -37,6 +39,16 @@ TEST_SUITE("error model")
         CHECK_FALSE(mss::is_fatal(mss::errc::operation_in_progress));
         CHECK_FALSE(mss::is_fatal(mss::errc::invalid_argument));
         CHECK_FALSE(mss::is_fatal(mss::domain::errc::address_bad_domain));
+    }
+
+    TEST_CASE("a server closing the connection is fatal: SMTP 421 and IMAP BYE, not other refusals")
+    {
+        CHECK(mss::is_fatal(mss::smtp::make_reply_error_code(421)));
+        CHECK_FALSE(mss::is_fatal(mss::smtp::make_reply_error_code(450)));
+        CHECK_FALSE(mss::is_fatal(mss::smtp::make_reply_error_code(550)));
+        CHECK_FALSE(mss::is_fatal(mss::smtp::errc::all_recipients_refused));
+        CHECK(mss::is_fatal(mss::imap::errc::bye));
+        CHECK_FALSE(mss::is_fatal(mss::imap::errc::command_no));
     }
 
     TEST_CASE("diagnostics keep the library's and the server's text apart")
