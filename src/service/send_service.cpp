@@ -160,6 +160,49 @@ struct delivery
     }
 };
 
+// Free coroutines rather than lambdas: g++ 12 warns falsely (mismatched-new-delete) on coroutine
+// lambdas under sanitizers, and a coroutine's parameters live in its frame for as long as it runs.
+asio::awaitable<std::pair<boost::system::error_code, send_report>> deliver_one(delivery work, store::outbox_item item,
+                                                                              transport::mail_submission& submission,
+                                                                              transport::mailbox_access& access,
+                                                                              diagnostics& diag)
+{
+    // Not `co_return co_await`: g++ 12 miscompiles it.
+    auto result = co_await work.run(std::move(item), submission, access, diag);
+    co_return result;
+}
+
+asio::awaitable<std::pair<boost::system::error_code, std::size_t>> process_due(
+    store::store& db, const send_config& config, std::function<std::chrono::sys_seconds()> now,
+    std::function<mailbox_transports(const std::string&)> of, diagnostics& dg)
+{
+    std::size_t processed = 0;
+    delivery deliver{db, config, now};
+    auto copies = db.pending_copies();
+    if (!copies)
+        co_return std::pair{copies.error(), processed};
+    for (auto& item : *copies)
+    {
+        auto t = of(item.message.envelope_sender.str());
+        if (!t.access)
+            continue;
+        co_await deliver.save_copy(item, *t.access, dg);
+        ++processed;
+    }
+    auto due = db.due_outbox(now());
+    if (!due)
+        co_return std::pair{due.error(), processed};
+    for (auto& item : *due)
+    {
+        auto t = of(item.message.envelope_sender.str());
+        if (!t.submission || !t.access)
+            continue;
+        co_await deliver.run(std::move(item), *t.submission, *t.access, dg);
+        ++processed;
+    }
+    co_return std::pair{boost::system::error_code(), processed};
+}
+
 }  // namespace
 
 send_service::send_service(boost::asio::any_io_executor executor, store::store& db, const domain::trust_space& space,
@@ -215,14 +258,7 @@ void send_service::start_send(const domain::draft& d, transport::mail_submission
     item.id = *id;
     links_.audit(d.acting_person_id, item.account, from, "sent", message_id);
 
-    // The delivery object lives in this coroutine's frame: run() refers to it until it completes.
-    auto task = [](delivery work, store::outbox_item i, transport::mail_submission& s, transport::mailbox_access& a,
-                   diagnostics& dg) -> asio::awaitable<std::pair<boost::system::error_code, send_report>> {
-        // Not `co_return co_await`: g++ 12 miscompiles it.
-        auto result = co_await work.run(std::move(i), s, a, dg);
-        co_return result;
-    };
-    asio::co_spawn(executor_, task(delivery{db_, config_, now_}, std::move(item), submission, access, diag),
+    asio::co_spawn(executor_, deliver_one(delivery{db_, config_, now_}, std::move(item), submission, access, diag),
                    [ex = executor_, h = std::move(handler)](std::exception_ptr e,
                                                             std::pair<boost::system::error_code, send_report> r) mutable {
                        if (e)
@@ -235,36 +271,7 @@ void send_service::start_process(std::function<mailbox_transports(const std::str
                                  diagnostics& diag, boost::asio::any_completion_handler<process_signature> handler)
 {
     diag.clear();
-    auto work = [](store::store& db, const send_config& config, clock now,
-                   std::function<mailbox_transports(const std::string&)> of,
-                   diagnostics& dg) -> asio::awaitable<std::pair<boost::system::error_code, std::size_t>> {
-        std::size_t processed = 0;
-        delivery deliver{db, config, now};
-        auto copies = db.pending_copies();
-        if (!copies)
-            co_return std::pair{copies.error(), processed};
-        for (auto& item : *copies)
-        {
-            auto t = of(item.message.envelope_sender.str());
-            if (!t.access)
-                continue;
-            co_await deliver.save_copy(item, *t.access, dg);
-            ++processed;
-        }
-        auto due = db.due_outbox(now());
-        if (!due)
-            co_return std::pair{due.error(), processed};
-        for (auto& item : *due)
-        {
-            auto t = of(item.message.envelope_sender.str());
-            if (!t.submission || !t.access)
-                continue;
-            co_await deliver.run(std::move(item), *t.submission, *t.access, dg);
-            ++processed;
-        }
-        co_return std::pair{boost::system::error_code(), processed};
-    };
-    asio::co_spawn(executor_, work(db_, config_, now_, std::move(transports_of), diag),
+    asio::co_spawn(executor_, process_due(db_, config_, now_, std::move(transports_of), diag),
                    [ex = executor_, h = std::move(handler)](std::exception_ptr e,
                                                             std::pair<boost::system::error_code, std::size_t> r) mutable {
                        if (e)

@@ -187,6 +187,38 @@ asio::awaitable<std::pair<boost::system::error_code, sync_report>> run_sync(stor
     co_return std::pair{boost::system::error_code(), report};
 }
 
+// Keeps one mailbox synchronised until an error or cancellation (a free coroutine: see send_service).
+asio::awaitable<boost::system::error_code> watch_loop(store::store& db, const domain::mailbox_link& l,
+                                                     transport::mailbox_access& a, diagnostics& d,
+                                                     std::function<void(const sync_report&)> cb,
+                                                     std::chrono::milliseconds p, std::size_t batch)
+{
+    co_await asio::this_coro::throw_if_cancelled(false);
+    // Catch up first: what arrived while nobody watched.
+    auto [ec, report] = co_await run_sync(db, l, a, d, {}, batch);
+    if (ec)
+        co_return ec;
+    if (cb)
+        cb(report);
+    for (;;)
+    {
+        // A cancellation that arrived between two waits is seen here (the signal fires once).
+        auto cs = co_await asio::this_coro::cancellation_state;
+        if (cs.cancelled() != asio::cancellation_type::none)
+            co_return boost::system::error_code(asio::error::operation_aborted);
+        auto [wait_ec, changed] = co_await a.async_wait_for_changes("INBOX", p, d, await);
+        if (wait_ec)
+            co_return wait_ec;
+        if (!changed)
+            continue;  // the period ended: wait again (the IMAP client renews IDLE here)
+        auto [sync_ec, r] = co_await run_sync(db, l, a, d, {}, batch);
+        if (sync_ec)
+            co_return sync_ec;
+        if (cb)
+            cb(r);
+    }
+}
+
 }  // namespace
 
 sync_service::sync_service(boost::asio::any_io_executor executor, store::store& db)
@@ -215,36 +247,8 @@ void sync_service::start_watch(const domain::mailbox_link& link, transport::mail
                                boost::asio::any_completion_handler<void(boost::system::error_code)> handler)
 {
     diag.clear();
-    auto loop = [](store::store& db, const domain::mailbox_link& l, transport::mailbox_access& a, diagnostics& d,
-                   std::function<void(const sync_report&)> cb, std::chrono::milliseconds p,
-                   std::size_t batch) -> asio::awaitable<boost::system::error_code> {
-        co_await asio::this_coro::throw_if_cancelled(false);
-        // Catch up first: what arrived while nobody watched.
-        auto [ec, report] = co_await run_sync(db, l, a, d, {}, batch);
-        if (ec)
-            co_return ec;
-        if (cb)
-            cb(report);
-        for (;;)
-        {
-            // A cancellation that arrived between two waits is seen here (the signal fires once).
-            auto cs = co_await asio::this_coro::cancellation_state;
-            if (cs.cancelled() != asio::cancellation_type::none)
-                co_return boost::system::error_code(asio::error::operation_aborted);
-            auto [wait_ec, changed] = co_await a.async_wait_for_changes("INBOX", p, d, await);
-            if (wait_ec)
-                co_return wait_ec;
-            if (!changed)
-                continue;  // the period ended: wait again (the IMAP client renews IDLE here)
-            auto [sync_ec, r] = co_await run_sync(db, l, a, d, {}, batch);
-            if (sync_ec)
-                co_return sync_ec;
-            if (cb)
-                cb(r);
-        }
-    };
     auto slot = asio::get_associated_cancellation_slot(handler);
-    asio::co_spawn(executor_, loop(db_, link, access, diag, std::move(on_sync), period, batch_size_),
+    asio::co_spawn(executor_, watch_loop(db_, link, access, diag, std::move(on_sync), period, batch_size_),
                    asio::bind_cancellation_slot(slot, [ex = executor_, h = std::move(handler)](
                                                           std::exception_ptr e, boost::system::error_code ec) mutable {
                        if (e)
