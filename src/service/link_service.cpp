@@ -4,6 +4,8 @@
 #include <mss/mime/encoded_word.hpp>
 #include <mss/service/link_service.hpp>
 
+#include "service/detail/message_date.hpp"
+
 #include "net/detail/complete_later.hpp"
 
 #include <openssl/rand.h>
@@ -40,24 +42,6 @@ std::string hex(std::span<const std::uint8_t> bytes)
     return out;
 }
 
-// RFC 5322 date-time in UTC, e.g. "Thu, 26 Nov 2026 23:40:44 +0000".
-std::string rfc5322_date(std::chrono::sys_seconds t)
-{
-    static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const auto day = std::chrono::floor<std::chrono::days>(t);
-    const std::chrono::year_month_day ymd(day);
-    const std::chrono::hh_mm_ss hms(t - day);
-    const std::chrono::weekday wd(day);
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%s, %02u %s %d %02d:%02d:%02d +0000", days[wd.c_encoding()],
-                  static_cast<unsigned>(ymd.day()), months[static_cast<unsigned>(ymd.month()) - 1],
-                  static_cast<int>(ymd.year()), static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
-    return buffer;
-}
-
 // The French message that carries the code. Plain UTF-8 text sent as 8bit.
 std::string code_message(const link_service_config& config, const domain::email_address& to,
                          const std::string& message_id, std::chrono::sys_seconds now, const std::string& code)
@@ -68,7 +52,7 @@ std::string code_message(const link_service_config& config, const domain::email_
     m += "From: " + config.code_sender.str() + "\r\n";
     m += "To: " + to.str() + "\r\n";
     m += "Subject: " + subject + "\r\n";
-    m += "Date: " + rfc5322_date(now) + "\r\n";
+    m += "Date: " + detail::rfc5322_date(now) + "\r\n";
     m += "Message-ID: <" + message_id + ">\r\n";
     m += "MIME-Version: 1.0\r\n";
     m += "Content-Type: text/plain; charset=utf-8\r\n";

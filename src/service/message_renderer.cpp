@@ -8,6 +8,8 @@
 #include <mss/service/message_renderer.hpp>
 #include <mss/xdm/package.hpp>
 
+#include "service/detail/message_date.hpp"
+
 #include <cstdio>
 #include <fstream>
 
@@ -17,23 +19,6 @@ namespace {
 bool has_control(std::string_view text)
 {
     return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
-}
-
-std::string rfc5322_date(std::chrono::sys_seconds t)
-{
-    static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const auto day = std::chrono::floor<std::chrono::days>(t);
-    const std::chrono::year_month_day ymd(day);
-    const std::chrono::hh_mm_ss hms(t - day);
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%s, %02u %s %d %02d:%02d:%02d +0000",
-                  days[std::chrono::weekday(day).c_encoding()], static_cast<unsigned>(ymd.day()),
-                  months[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
-    return buffer;
 }
 
 // A display name as a header phrase: encoded-words when non-ASCII, a quoted string when it holds
@@ -223,7 +208,7 @@ boost::system::result<transport::outgoing_message> render_message(const domain::
     std::string subject;
     mime::encode_header_text(d.subject, 9, subject);
     m += "Subject: " + subject + "\r\n";
-    m += "Date: " + rfc5322_date(params.date) + "\r\n";
+    m += "Date: " + detail::rfc5322_date(params.date) + "\r\n";
     m += "Message-ID: <" + params.message_id + ">\r\n";
     if (!d.in_reply_to.empty())
         m += "In-Reply-To: <" + d.in_reply_to + ">\r\n";

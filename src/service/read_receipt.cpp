@@ -7,6 +7,8 @@
 #include <mss/mime/quoted_printable.hpp>
 #include <mss/service/read_receipt.hpp>
 
+#include "service/detail/message_date.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -38,23 +40,6 @@ std::string bracketless(std::string value)
     if (open != std::string::npos && close != std::string::npos)
         return value.substr(open + 1, close - open - 1);
     return value;
-}
-
-std::string date_text(std::chrono::sys_seconds t)
-{
-    static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const auto day = std::chrono::floor<std::chrono::days>(t);
-    const std::chrono::year_month_day ymd(day);
-    const std::chrono::hh_mm_ss hms(t - day);
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%s, %02u %s %d %02d:%02d:%02d +0000",
-                  days[std::chrono::weekday(day).c_encoding()], static_cast<unsigned>(ymd.day()),
-                  months[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
-    return buffer;
 }
 
 }  // namespace
@@ -96,7 +81,7 @@ boost::system::result<transport::outgoing_message> make_read_receipt(const recei
     m += "From: <" + reporter.address.str() + ">\r\n";
     m += "To: <" + request.notify.str() + ">\r\n";
     m += "Subject: " + subject + "\r\n";
-    m += "Date: " + date_text(date) + "\r\n";
+    m += "Date: " + detail::rfc5322_date(date) + "\r\n";
     m += "Message-ID: <" + message_id + ">\r\n";
     m += "MIME-Version: 1.0\r\n";
     m += "X-MSS-NIL: " + product_reference + "\r\n";
