@@ -12,6 +12,7 @@
 
 #include "mime/ascii.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <memory>
@@ -380,7 +381,8 @@ struct message_builder::plan
     {
         std::string text;
         const attachment* source = nullptr;
-        std::size_t size = 0;  // bytes of the attachment
+        std::size_t size = 0;      // bytes of the attachment
+        std::string_view raw;      // bytes written as they are (an attached message)
     };
     std::vector<segment> segments;
 
@@ -388,7 +390,13 @@ struct message_builder::plan
 
     void add_attachment(const attachment& a, std::size_t size)
     {
-        segments.push_back({{}, &a, size});
+        segments.push_back({{}, &a, size, {}});
+        segments.push_back({});
+    }
+
+    void add_raw(std::string_view bytes)
+    {
+        segments.push_back({{}, nullptr, 0, bytes});
         segments.push_back({});
     }
 
@@ -396,7 +404,7 @@ struct message_builder::plan
     {
         std::size_t total = 0;
         for (const auto& s : segments)
-            total += s.source != nullptr ? base64_encoder::encoded_size(s.size) : s.text.size();
+            total += s.source != nullptr ? base64_encoder::encoded_size(s.size) : s.text.size() + s.raw.size();
         return total;
     }
 };
@@ -498,6 +506,12 @@ message_builder& message_builder::attach_owned(std::string bytes, std::string fi
     a.file_name = std::move(file_name);
     a.content_type = std::move(content_type);
     attachments_.push_back(std::move(a));
+    return *this;
+}
+
+message_builder& message_builder::attach_message(std::string rfc822)
+{
+    attached_message_ = std::move(rfc822);
     return *this;
 }
 
@@ -610,7 +624,7 @@ error_code message_builder::make_plan(plan& p, const random_source& random, diag
         return false;
     };
 
-    if (attachments_.empty())
+    if (attachments_.empty() && !attached_message_)
     {
         write_body(true);
         return {};
@@ -656,6 +670,20 @@ error_code message_builder::make_plan(plan& p, const random_source& random, diag
         out += "\r\nContent-Transfer-Encoding: base64\r\n\r\n";
         p.add_attachment(a, size);
         ends_with_crlf = size > 0;  // base64 lines, the last one included, end with CRLF
+    }
+    if (attached_message_)
+    {
+        std::string& out = p.text();
+        if (!ends_with_crlf)
+            out += "\r\n";
+        const bool eight_bit = std::any_of(attached_message_->begin(), attached_message_->end(),
+                                           [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        out += "--" + mixed + "\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n";
+        if (eight_bit)
+            out += "Content-Transfer-Encoding: 8bit\r\n";
+        out += "\r\n";
+        p.add_raw(*attached_message_);
+        ends_with_crlf = attached_message_->ends_with("\r\n");
     }
     if (!ends_with_crlf)
         p.text() += "\r\n";
@@ -721,6 +749,8 @@ error_code message_builder::write(const byte_sink& sink, const random_source& ra
         {
             if (!s.text.empty())
                 sink(s.text);
+            if (!s.raw.empty())
+                sink(s.raw);
             continue;
         }
         const attachment& a = *s.source;
@@ -756,6 +786,7 @@ error_code message_builder::write(std::string& out, const random_source& random,
         if (s.source == nullptr)
         {
             out += s.text;
+            out += s.raw;
             continue;
         }
         const attachment& a = *s.source;

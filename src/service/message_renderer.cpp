@@ -1,17 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <mss/domain/html_text.hpp>
 #include <mss/error.hpp>
-#include <mss/mime/base64.hpp>
-#include <mss/mime/encoded_word.hpp>
-#include <mss/mime/parameters.hpp>
-#include <mss/mime/quoted_printable.hpp>
+#include <mss/mime/builder.hpp>
 #include <mss/service/message_renderer.hpp>
 #include <mss/xdm/package.hpp>
 
-#include "service/detail/message_date.hpp"
-
-#include <cstdio>
+#include <algorithm>
 #include <fstream>
+#include <utility>
 
 namespace mss::service {
 namespace {
@@ -19,118 +15,6 @@ namespace {
 bool has_control(std::string_view text)
 {
     return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
-}
-
-// A display name as a header phrase: encoded-words when non-ASCII, a quoted string when it holds
-// specials, as is otherwise.
-std::string phrase(std::string_view name, std::size_t column)
-{
-    const bool ascii = std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (!ascii)
-    {
-        std::string out;
-        mime::encode_header_text(name, column, out);
-        return out;
-    }
-    if (name.find_first_of("()<>[]:;@\\,.\"") == std::string_view::npos)
-        return std::string(name);
-    std::string out = "\"";
-    for (char c : name)
-    {
-        if (c == '"' || c == '\\')
-            out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
-// "Name <a@b>, c@d" folded between addresses so that lines stay under 78 columns.
-std::string address_list(std::string_view field, const std::vector<domain::named_address>& list)
-{
-    std::string out = std::string(field) + ": ";
-    std::size_t column = out.size();
-    for (std::size_t i = 0; i < list.size(); ++i)
-    {
-        const auto& a = list[i];
-        std::string item = a.display_name().empty() ? a.address().str()
-                                                    : phrase(a.display_name(), column) + " <" + a.address().str() + ">";
-        if (i > 0)
-        {
-            out += ",";
-            ++column;
-            if (column + 1 + item.size() > 78)
-            {
-                out += "\r\n";
-                column = 0;
-            }
-            out += " ";
-            ++column;
-        }
-        out += item;
-        const auto last_break = item.rfind("\r\n");
-        column = last_break == std::string::npos ? column + item.size() : item.size() - last_break - 2;
-    }
-    return out + "\r\n";
-}
-
-std::string boundary(const render_params& params)
-{
-    std::uint8_t bytes[12];
-    params.random(bytes);
-    std::string out = "=_mss_";
-    static constexpr char hex[] = "0123456789abcdef";
-    for (auto b : bytes)
-    {
-        out += hex[b >> 4];
-        out += hex[b & 0xf];
-    }
-    return out;  // "=_" never occurs in base64 or quoted-printable output
-}
-
-void text_part(std::string& out, std::string_view media_type, std::string_view text)
-{
-    out += "Content-Type: " + std::string(media_type) + "; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
-    mime::quoted_printable_encoder encoder;
-    encoder.encode(text, out);
-    encoder.finish(out);
-    out += "\r\n";
-}
-
-boost::system::error_code attachment_part(std::string& out, const domain::attachment& a, diagnostics& diag)
-{
-    std::string disposition = "Content-Disposition: attachment;\r\n ";
-    std::string type = "Content-Type: " + a.media_type + ";\r\n ";
-    if (mime::format_parameter("filename", a.file_name, disposition) || mime::format_parameter("name", a.file_name, type) ||
-        has_control(a.media_type))
-    {
-        diag.set_client_message("an attachment has a file name or media type that cannot be written");
-        return mss::errc::invalid_argument;
-    }
-    out += type + "\r\n" + disposition + "\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-    mime::base64_encoder encoder;
-    if (const auto* bytes = std::get_if<std::string>(&a.content))
-        encoder.encode(*bytes, out);
-    else
-    {
-        // Streamed from the file: the attachment is never held twice in memory.
-        const auto& path = std::get<std::filesystem::path>(a.content);
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
-        {
-            diag.set_client_message("cannot read attachment " + path.string());
-            return mss::errc::file_unreadable;
-        }
-        std::error_code size_ec;
-        const auto size = std::filesystem::file_size(path, size_ec);
-        if (!size_ec)
-            out.reserve(out.size() + mime::base64_encoder::encoded_size(size) + 4096);
-        char chunk[64 * 1024];
-        while (in.read(chunk, sizeof chunk) || in.gcount() > 0)
-            encoder.encode(std::string_view(chunk, static_cast<std::size_t>(in.gcount())), out);
-    }
-    encoder.finish(out);
-    out += "\r\n";
-    return {};
 }
 
 }  // namespace
@@ -198,91 +82,76 @@ boost::system::result<transport::outgoing_message> render_message(const domain::
         attachments.push_back({"IHE_XDM.zip", "application/zip", xdm_package->zip, "", false});
     }
 
-    std::string m;
-    const std::string from_label = d.from.display_label.empty() ? std::string() : phrase(d.from.display_label, 6) + " ";
-    m += "From: " + from_label + "<" + d.from.address.str() + ">\r\n";
-    if (!d.to.empty())
-        m += address_list("To", d.to);
-    if (!d.cc.empty())
-        m += address_list("Cc", d.cc);
-    std::string subject;
-    mime::encode_header_text(d.subject, 9, subject);
-    m += "Subject: " + subject + "\r\n";
-    m += "Date: " + detail::rfc5322_date(params.date) + "\r\n";
-    m += "Message-ID: <" + params.message_id + ">\r\n";
+    // The MIME writing itself is the builder's: folding, encoded-words, RFC 2231 names, attachments
+    // streamed from their files straight into the message.
+    mime::message_builder builder;
+    auto from = domain::named_address::make(d.from.display_label, d.from.address);
+    if (!from)
+    {
+        diag.set_client_message("the mailbox's display label cannot be written in From");
+        return from.error();
+    }
+    builder.from(std::move(*from));
+    for (const auto& r : d.to)
+        builder.to(r);
+    for (const auto& r : d.cc)
+        builder.cc(r);
+    builder.subject(d.subject).date(params.date).message_id(params.message_id);
+    std::vector<std::pair<std::string_view, std::string>> extra;
     if (!d.in_reply_to.empty())
-        m += "In-Reply-To: <" + d.in_reply_to + ">\r\n";
+        extra.emplace_back("In-Reply-To", "<" + d.in_reply_to + ">");
     if (!d.references.empty())
     {
-        std::string refs = "References:";
-        std::size_t column = refs.size();
+        std::string refs;
         for (const auto& r : d.references)
-        {
-            const std::string item = "<" + r + ">";
-            if (column + 1 + item.size() > 78)
-            {
-                refs += "\r\n";
-                column = 0;
-            }
-            refs += " " + item;
-            column += 1 + item.size();
-        }
-        m += refs + "\r\n";
+            refs += (refs.empty() ? "<" : " <") + r + ">";
+        extra.emplace_back("References", std::move(refs));
     }
     if (d.read_receipt)
-        m += "Disposition-Notification-To: <" + d.from.address.str() + ">\r\n";
-    m += "MIME-Version: 1.0\r\n";
-    m += "X-MSS-NIL: " + params.product_reference + "\r\n";
+        extra.emplace_back("Disposition-Notification-To", "<" + d.from.address.str() + ">");
+    extra.emplace_back("X-MSS-NIL", params.product_reference);
     if (d.close_patient_conversation)
-        m += "X-MSS-MES: FIN\r\n";
+        extra.emplace_back("X-MSS-MES", "FIN");
     if (xdm_package)
     {
         std::string codes;
         for (const auto& c : xdm_package->document_codes)
             codes += (codes.empty() ? "" : ",") + c;
-        m += "X-MSS-CODECDA: " + codes + "\r\n";
-        m += std::string("X-MSS-INS: ") + (xdm_package->qualified_ins ? "O" : "N") + "\r\n";
+        extra.emplace_back("X-MSS-CODECDA", std::move(codes));
+        extra.emplace_back("X-MSS-INS", xdm_package->qualified_ins ? "O" : "N");
     }
-
-    const std::string text = d.text_body.empty() ? domain::html_to_text(d.html_body) : d.text_body;
-    const bool mixed = !attachments.empty() || d.attached_message;
-    // One random base, two suffixes: the boundaries differ even with a poor random source, and
-    // neither is a prefix of the other.
-    const std::string base = boundary(params);
-    const std::string outer = base + "_m";
-    const std::string inner = base + "_a";
-    if (mixed)
-        m += "Content-Type: multipart/mixed;\r\n boundary=\"" + outer + "\"\r\n\r\n--" + outer + "\r\n";
-    if (d.html_body.empty())
-        text_part(m, "text/plain", text);
-    else
+    for (const auto& [name, value] : extra)
     {
-        m += "Content-Type: multipart/alternative;\r\n boundary=\"" + inner + "\"\r\n\r\n";
-        m += "--" + inner + "\r\n";
-        text_part(m, "text/plain", text);
-        m += "--" + inner + "\r\n";
-        text_part(m, "text/html", d.html_body);
-        m += "--" + inner + "--\r\n";
+        if (auto ec = builder.add_header(name, value))
+        {
+            diag.set_client_message("header " + std::string(name) + " cannot be written");
+            return ec;
+        }
+    }
+    builder.text(d.text_body.empty() ? domain::html_to_text(d.html_body) : d.text_body);
+    if (!d.html_body.empty())
+        builder.html(d.html_body);
+    for (const auto& a : attachments)
+    {
+        if (const auto* bytes = std::get_if<std::string>(&a.content))
+            builder.attach_view(*bytes, a.file_name, a.media_type);
+        else
+            builder.attach_file(std::get<std::filesystem::path>(a.content), a.file_name, a.media_type);
     }
     bool eight_bit = false;
-    if (mixed)
+    if (d.attached_message)
     {
-        for (const auto& a : attachments)
-        {
-            m += "--" + outer + "\r\n";
-            if (auto ec = attachment_part(m, a, diag))
-                return ec;
-        }
-        if (d.attached_message)
-        {
-            m += "--" + outer + "\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n";
-            m += *d.attached_message;
-            if (m.size() < 2 || m.compare(m.size() - 2, 2, "\r\n") != 0)
-                m += "\r\n";
-            eight_bit = std::any_of(d.attached_message->begin(), d.attached_message->end(),
-                                    [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-        }
-        m += "--" + outer + "--\r\n";
+        eight_bit = std::any_of(d.attached_message->begin(), d.attached_message->end(),
+                                [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        builder.attach_message(*d.attached_message);
+    }
+    std::string m;
+    const auto random = [&params](std::span<unsigned char> bytes) { params.random(bytes); };
+    if (auto ec = builder.write(m, random, diag))
+    {
+        if (ec == mss::errc::file_unreadable)
+            diag.set_client_message("cannot read an attachment of the message: " + diag.client_message());
+        return ec;
     }
 
     transport::outgoing_message out{d.from.address, {}, params.message_id, std::move(m), eight_bit, false};

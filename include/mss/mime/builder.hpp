@@ -113,6 +113,14 @@ public:
     message_builder& attach_file(std::filesystem::path path, std::string file_name,
                                  std::string content_type = "application/octet-stream");
 
+    /** @brief Attaches a whole message (a forward) as a `message/rfc822` part, after the other
+     *         attachments, its bytes unchanged (taken over, not copied).
+     *
+     *  The bytes must be a message with CRLF line ends, as read from IMAP; the part is declared
+     *  `8bit` when they hold bytes over 0x7F (the transport then asks for 8BITMIME).
+     */
+    message_builder& attach_message(std::string rfc822);
+
     /** @brief Writes the message to `sink`, in pieces (headers, parts, attachment chunks of about
      *         64 KB).
      *
@@ -164,6 +172,7 @@ private:
     std::optional<std::string> text_;
     std::optional<std::string> html_;
     std::vector<attachment> attachments_;
+    std::optional<std::string> attached_message_;
 };
 
 }  // namespace mss::mime

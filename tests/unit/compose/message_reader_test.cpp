@@ -25,7 +25,7 @@ TEST_SUITE("compose: reading messages back")
         const domain::mailbox box{addr("dr.martin@regional.mssante.test"), domain::mailbox_type::per, "", "Dr_Jean_MARTIN"};
         auto d = domain::make_new_message(box, "p", true);
         d.add_recipient(domain::recipient_field::to, domain::named_address::parse("Dr Bernard <dr.bernard@national.mssante.test>").value());
-        d.add_recipient(domain::recipient_field::cc, domain::named_address::parse("=?UTF-8?Q?Jos=C3=A9?= <jose@x.fr>").value());
+        d.add_recipient(domain::recipient_field::cc, domain::named_address::make("José", domain::email_address::parse("jose@x.fr").value()).value());
         d.subject = "Compte rendu – Jérôme Dupré";
         d.html_body = "<p>Bonjour Dr, voici le compte rendu € œ.</p>";
         d.text_body = "Bonjour Dr, voici le compte rendu € œ.\nligne 2 avec un = signe";
