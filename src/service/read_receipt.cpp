@@ -3,6 +3,7 @@
 #include <mss/mime/address_list.hpp>
 #include <mss/mime/encoded_word.hpp>
 #include <mss/mime/header_block.hpp>
+#include <mss/mime/message.hpp>
 #include <mss/mime/parameters.hpp>
 #include <mss/mime/quoted_printable.hpp>
 #include <mss/service/read_receipt.hpp>
@@ -10,6 +11,7 @@
 #include "service/detail/message_date.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 namespace mss::service {
@@ -103,46 +105,128 @@ boost::system::result<transport::outgoing_message> make_read_receipt(const recei
                                        !reporter.address.is_ascii() || !request.notify.is_ascii()};
 }
 
-std::optional<read_receipt> parse_read_receipt(std::string_view raw)
+namespace {
+
+bool iequals(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// RFC 8098 §3 (and RFC 6533 for its internationalised form): multipart/report whose report-type
+// names disposition notifications.
+bool is_disposition_report(const mime::parameterized_value& type)
+{
+    if (type.type != "multipart" || type.subtype != "report")
+        return false;
+    const auto report_type = type.find("report-type");
+    return report_type &&
+           (iequals(*report_type, "disposition-notification") || iequals(*report_type, "global-disposition-notification"));
+}
+
+std::string trimmed(std::string_view text)
+{
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+// "rfc822; dr.bernard@national.mssante.test" -> the address (RFC 8098 §3.2.4, RFC 3464 address-type).
+std::string recipient_address(std::string_view value)
+{
+    const auto semi = value.find(';');
+    std::string address = trimmed(semi == std::string_view::npos ? value : value.substr(semi + 1));
+    if (address.size() >= 2 && address.front() == '<' && address.back() == '>')
+        address = address.substr(1, address.size() - 2);
+    if (auto parsed = domain::email_address::parse(address))
+        address = parsed->str();
+    // One reader, one spelling: receipts are kept per reader, and mail systems do not tell
+    // addresses apart by case.
+    std::transform(address.begin(), address.end(), address.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return address;
+}
+
+// "manual-action/MDN-sent-manually; displayed" -> "displayed" (a "/error" modifier, RFC 8098
+// §3.2.6.3, is dropped: the type is what the sender is shown).
+std::string disposition_type(std::string_view value)
+{
+    const auto semi = value.find(';');
+    if (semi == std::string_view::npos)
+        return {};
+    std::string type = trimmed(value.substr(semi + 1));
+    type = type.substr(0, type.find_first_of("/ \t;("));
+    std::transform(type.begin(), type.end(), type.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return type;
+}
+
+}  // namespace
+
+bool is_read_receipt_header(std::string_view header)
 {
     mime::header_block block;
     diagnostics ignored;
-    if (mime::header_block::parse(raw, block, ignored))
-        return std::nullopt;
+    if (mime::header_block::parse(header, block, ignored))
+        return false;
     auto type = mime::parse_content_type(field(block, "Content-Type"), {true, 64, 4096, "windows-1252"});
-    if (!type || type->type != "multipart" || type->subtype != "report")
+    return type && is_disposition_report(*type);
+}
+
+std::optional<read_receipt> parse_read_receipt(std::string_view raw)
+{
+    diagnostics ignored;
+    auto parsed = mime::parse_message(raw, {}, ignored);
+    if (!parsed)
         return std::nullopt;
-    const auto report_type = type->find("report-type");
-    if (!report_type || *report_type != "disposition-notification")
+    const mime::entity& root = parsed->root();
+    if (!root.is_multipart() || !is_disposition_report(root.content_type()))
         return std::nullopt;
-    // The machine-readable part: its body is itself a block of header-like fields.
-    const auto marker = raw.find("message/disposition-notification");
-    if (marker == std::string_view::npos)
-        return std::nullopt;
-    auto body_start = raw.find("\r\n\r\n", marker);
-    std::size_t skip = 4;
-    if (body_start == std::string_view::npos)
+    // The machine-readable part is the second one (RFC 8098 §3); take the first of its type
+    // wherever it is among the report's parts.
+    const mime::entity* notification = nullptr;
+    for (const auto& part : root.children())
     {
-        body_start = raw.find("\n\n", marker);
-        skip = 2;
+        const auto& type = part.content_type();
+        if (type.type == "message" &&
+            (type.subtype == "disposition-notification" || type.subtype == "global-disposition-notification"))
+        {
+            notification = &part;
+            break;
+        }
     }
-    if (body_start == std::string_view::npos)
+    if (!notification)
         return std::nullopt;
+    // Its body is itself a block of header-like fields.
+    const std::string body = notification->decoded_body();
     mime::header_block fields;
-    if (mime::header_block::parse(raw.substr(body_start + skip), fields, ignored))
+    if (mime::header_block::parse(body, fields, ignored))
         return std::nullopt;
+
     read_receipt out;
     out.original_message_id = bracketless(field(fields, "Original-Message-ID"));
-    std::string recipient = field(fields, "Final-Recipient");
-    if (const auto semi = recipient.find(';'); semi != std::string::npos)
-        recipient = recipient.substr(semi + 1);
-    recipient.erase(0, recipient.find_first_not_of(' '));
-    out.final_recipient = recipient;
-    const std::string disposition = field(fields, "Disposition");
-    const auto semi = disposition.find(';');
-    out.disposition = semi == std::string::npos ? std::string() : disposition.substr(semi + 1);
-    out.disposition.erase(0, out.disposition.find_first_not_of(' '));
+    out.original_message_id = trimmed(out.original_message_id);
     if (out.original_message_id.empty())
+    {
+        // Original-Message-ID is only a SHOULD: the reply threading header names the same message.
+        const auto replied = root.in_reply_to();
+        if (!replied.empty())
+            out.original_message_id = std::string(replied.front());
+    }
+    if (const auto* recipient = fields.find("Final-Recipient"))
+        out.final_recipient = recipient_address(mime::unfold(recipient->raw_value));
+    if (out.final_recipient.empty())
+    {
+        const auto from = root.from();
+        if (!from.empty())
+            out.final_recipient = recipient_address(from.front().address().str());
+    }
+    out.disposition = disposition_type(field(fields, "Disposition"));
+    out.date = root.date();
+    if (out.original_message_id.empty() || out.disposition.empty())
         return std::nullopt;
     return out;
 }

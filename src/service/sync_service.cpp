@@ -4,6 +4,7 @@
 #include <mss/mime/address_list.hpp>
 #include <mss/mime/encoded_word.hpp>
 #include <mss/mime/header_block.hpp>
+#include <mss/service/read_receipt.hpp>
 #include <mss/service/sync_service.hpp>
 
 #include "net/detail/complete_later.hpp"
@@ -65,6 +66,10 @@ boost::system::error_code error_of(std::exception_ptr e)
         return make_error_code(boost::system::errc::state_not_recoverable);
     }
 }
+
+// A receipt is a few kilobytes; one this large carries a whole original (RFC 8098 §3 allows
+// returning it) and is not worth fetching during a push round: it is indexed, not recorded.
+constexpr std::uint64_t max_receipt_size = 1024 * 1024;
 
 struct folder_plan
 {
@@ -168,13 +173,33 @@ asio::awaitable<std::pair<boost::system::error_code, sync_report>> run_sync(stor
         {
             const std::size_t end = std::min(total, done + batch_size);
             for (std::size_t i = done; i < end; ++i)
-                update.added.push_back(index_message(changes.new_messages[i], mailbox, folder.name,
-                                                     changes.state.uid_validity, folder.direction, *settings));
+            {
+                const auto& summary = changes.new_messages[i];
+                update.added.push_back(index_message(summary, mailbox, folder.name, changes.state.uid_validity,
+                                                     folder.direction, *settings));
+                // A read receipt for the user's own mail: read whole (the header only announces
+                // it) and recorded with the batch that indexes it.
+                if (folder.direction != domain::message_direction::received || summary.size > max_receipt_size ||
+                    !is_read_receipt_header(summary.header))
+                    continue;
+                auto [fetch_ec, raw] = co_await access.async_fetch_message(folder.name, summary.uid, diag, await);
+                if (fetch_ec == asio::error::operation_aborted || mss::is_fatal(fetch_ec))
+                    co_return std::pair{fetch_ec, report};
+                // A refusal of this one message (expunged meanwhile): it stays indexed, without receipt.
+                if (fetch_ec)
+                    continue;
+                if (auto receipt = parse_read_receipt(raw))
+                    update.receipts.push_back({mailbox, std::move(receipt->original_message_id),
+                                               std::move(receipt->final_recipient), std::move(receipt->disposition),
+                                               receipt->date.value_or(summary.internal_date),
+                                               update.added.back().key});
+            }
             if (end == total)
                 update.state = changes.state;
             if (auto ec = db.apply(update))
                 co_return std::pair{ec, report};
             report.added += update.added.size();
+            report.receipts += update.receipts.size();
             done = end;
             if (progress && total > 0)
                 progress(done, total);

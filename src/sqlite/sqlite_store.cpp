@@ -16,7 +16,7 @@ namespace {
 
 // Forward migrations: index i moves the schema from version i to i + 1. Never edit a released
 // step; add a new one.
-constexpr std::array<std::string_view, 3> migrations = {
+constexpr std::array<std::string_view, 4> migrations = {
     R"sql(
     CREATE TABLE mailbox_link (
         account_kind INTEGER NOT NULL, account_id TEXT NOT NULL,
@@ -92,6 +92,14 @@ constexpr std::array<std::string_view, 3> migrations = {
         created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, results TEXT NOT NULL,
         last_error TEXT NOT NULL, copy_pending INTEGER NOT NULL);
     CREATE INDEX outbox_state ON outbox (state, next_attempt_at);
+    )sql",
+    // Version 4: read receipts, keyed as they are looked up (the sent message's mailbox and
+    // Message-ID); one per reader and disposition, the first one recorded stays.
+    R"sql(
+    CREATE TABLE read_receipt (
+        mailbox TEXT NOT NULL, original_message_id TEXT NOT NULL, reader TEXT NOT NULL, disposition TEXT NOT NULL,
+        date INTEGER NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uid INTEGER NOT NULL,
+        PRIMARY KEY (mailbox, original_message_id, reader, disposition)) WITHOUT ROWID;
     )sql",
 };
 
@@ -318,7 +326,7 @@ boost::system::error_code sqlite_store::delete_link(const domain::account_ref& a
     if (auto ec = impl_->run(codes))
         return ec;
     for (const char* sql : {"DELETE FROM message WHERE mailbox = ?", "DELETE FROM sync_state WHERE mailbox = ?",
-                            "DELETE FROM unread WHERE mailbox = ?"})
+                            "DELETE FROM unread WHERE mailbox = ?", "DELETE FROM read_receipt WHERE mailbox = ?"})
     {
         auto* s = impl_->prepare(sql);
         if (!s)
@@ -656,6 +664,23 @@ boost::system::error_code sqlite_store::apply(const folder_update& u)
         if (auto ec = impl_->run(s))
             return ec;
     }
+    for (const auto& r : u.receipts)
+    {
+        // OR IGNORE: the same receipt seen again (a resync, a second copy) keeps its first date.
+        auto* s = impl_->prepare("INSERT OR IGNORE INTO read_receipt VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        if (!s)
+            return errc::statement_failed;
+        s->bind(r.mailbox)
+            .bind(r.original_message_id)
+            .bind(r.reader)
+            .bind(r.disposition)
+            .bind(seconds(r.date))
+            .bind(r.notification.folder)
+            .bind(static_cast<std::int64_t>(r.notification.uid_validity))
+            .bind(static_cast<std::int64_t>(r.notification.uid));
+        if (auto ec = impl_->run(s))
+            return ec;
+    }
     auto* state = impl_->prepare("INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?, ?, ?)");
     if (!state)
         return errc::statement_failed;
@@ -743,6 +768,26 @@ boost::system::result<message_page> sqlite_store::list(const folder_query& query
     if (more)
         page.next = message_cursor{page.messages.back().date, page.messages.back().sequence};
     return page;
+}
+
+boost::system::result<std::vector<receipt_record>> sqlite_store::receipts_for(std::string_view mailbox,
+                                                                                std::string_view message_id)
+{
+    std::lock_guard lock(impl_->mutex);
+    auto* s = impl_->prepare(
+        "SELECT mailbox, original_message_id, reader, disposition, date, folder, uid_validity, uid FROM read_receipt "
+        "WHERE mailbox = ? AND original_message_id = ? ORDER BY date, reader, disposition");
+    if (s)
+        s->bind(mailbox).bind(message_id);
+    return collect(s, [](const detail::statement& st) -> boost::system::result<receipt_record> {
+        return receipt_record{st.text(0),
+                              st.text(1),
+                              st.text(2),
+                              st.text(3),
+                              time_of(st.integer(4)),
+                              {st.text(0), st.text(5), static_cast<std::uint32_t>(st.integer(6)),
+                               static_cast<std::uint32_t>(st.integer(7))}};
+    });
 }
 
 boost::system::result<unread_counts> sqlite_store::count_unread(const std::vector<std::string>& mailboxes,

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
 
 namespace mss::store {
 
@@ -104,6 +105,8 @@ struct memory_store::state
     std::int64_t next_sequence = 1;
     std::map<std::int64_t, outbox_item> outbox;
     std::int64_t next_outbox_id = 1;
+    // Read receipts by (mailbox, original Message-ID, reader, disposition): the first one recorded stays.
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, receipt_record> receipts;
 };
 
 memory_store::memory_store() : state_(std::make_unique<state>()) {}
@@ -161,6 +164,7 @@ boost::system::error_code memory_store::delete_link(const domain::account_ref& a
         return domain::errc::link_not_found;
     state_->links.erase(it);
     state_->codes.erase({account, std::string(address)});
+    std::erase_if(state_->receipts, [&](const auto& r) { return std::get<0>(r.first) == address; });
     if (auto idx = state_->index.find(address); idx != state_->index.end())
         state_->index.erase(idx);
     return {};
@@ -326,8 +330,26 @@ boost::system::error_code memory_store::apply(const folder_update& update)
         m.sequence = state_->next_sequence++;
         box.insert(std::move(m));
     }
+    for (const auto& r : update.receipts)
+        state_->receipts.try_emplace({r.mailbox, r.original_message_id, r.reader, r.disposition}, r);
     box.sync[update.folder] = update.state;
     return {};
+}
+
+boost::system::result<std::vector<receipt_record>> memory_store::receipts_for(std::string_view mailbox,
+                                                                                std::string_view message_id)
+{
+    std::lock_guard lock(state_->mutex);
+    std::vector<receipt_record> out;
+    const std::tuple<std::string, std::string, std::string, std::string> first{mailbox, message_id, "", ""};
+    for (auto it = state_->receipts.lower_bound(first);
+         it != state_->receipts.end() && std::get<0>(it->first) == mailbox && std::get<1>(it->first) == message_id;
+         ++it)
+        out.push_back(it->second);
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.date, a.reader) < std::tie(b.date, b.reader);
+    });
+    return out;
 }
 
 boost::system::error_code memory_store::set_seen(const domain::message_key& key, bool seen)

@@ -54,13 +54,32 @@ struct read_receipt
 {
     /** @brief The message it is about, without angle brackets: link it to the sent message. */
     std::string original_message_id;
-    /** @brief Who read it (`Final-Recipient`, the address only). */
+    /** @brief Who read it (`Final-Recipient`, the address only; the receipt's `From` when the
+     *         field is missing). */
     std::string final_recipient;
-    /** @brief The disposition: `displayed`, `deleted`, ... */
+    /** @brief The disposition type, lower case: `displayed`, `deleted`, `dispatched`, `processed`. */
     std::string disposition;
+    /** @brief The receipt's `Date`, when present and readable: about when the message was read. */
+    std::optional<std::chrono::sys_seconds> date{};
 };
 
-/** @brief Reads a received message as an RFC 8098 notification; empty when it is not one. */
+/** @brief Whether a header block (RFC822.HEADER, no body needed) announces an RFC 8098
+ *         notification: `Content-Type: multipart/report; report-type=disposition-notification`.
+ *
+ *  Cheap enough to run on every new message during synchronisation; only the messages it accepts
+ *  need to be fetched whole for `parse_read_receipt`.
+ */
+MSS_API bool is_read_receipt_header(std::string_view header);
+
+/** @brief Reads a received message (header and body) as an RFC 8098 notification; empty when it
+ *         is not one.
+ *
+ *  The machine-readable part (`message/disposition-notification`, or its RFC 6533
+ *  `message/global-disposition-notification` form) gives the original's `Original-Message-ID`,
+ *  the reader (`Final-Recipient`) and the disposition. A notification without
+ *  `Original-Message-ID` (the field is only recommended) is linked through its `In-Reply-To`.
+ *  Without either, or without a disposition, it is not a usable receipt: empty.
+ */
 MSS_API std::optional<read_receipt> parse_read_receipt(std::string_view raw);
 
 }  // namespace mss::service

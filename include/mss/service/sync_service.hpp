@@ -33,6 +33,9 @@ struct sync_report
     std::size_t removed = 0;
     /** @brief Folders whose UIDVALIDITY changed and were indexed again from scratch. */
     std::size_t full_resyncs = 0;
+    /** @brief Read receipts found among the new received messages and recorded against the
+     *         message they are about (see `store::store::receipts_for`). */
+    std::size_t receipts = 0;
 };
 
 /** @brief Progress of a long synchronisation: `done` of `total` new messages indexed. */
@@ -46,6 +49,10 @@ using sync_progress = std::function<void(std::size_t done, std::size_t total)>;
  *  mailbox is linked to, at that moment; the decision is stored with the message and never
  *  revisited. Flag changes and expunges made elsewhere are applied; a UIDVALIDITY change drops
  *  the folder's index and indexes it again, without duplicates.
+ *
+ *  A new received message that is a read receipt (RFC 8098, announced by its header) is fetched
+ *  whole and recorded against the message it is about, in the same store transaction as its index
+ *  entry; it stays an ordinary message of the folders.
  *
  *  The index is written in batches whose new messages are idempotent and whose sync state only
  *  advances with the last batch: a crash in the middle costs a re-fetch, never a duplicate or a

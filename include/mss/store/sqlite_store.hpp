@@ -68,6 +68,9 @@ public:
     boost::system::result<unread_counts> count_unread(const std::vector<std::string>& mailboxes,
                                                       bool patients_allowed) override;
 
+    boost::system::result<std::vector<receipt_record>> receipts_for(std::string_view mailbox,
+                                                                     std::string_view message_id) override;
+
     boost::system::result<std::int64_t> enqueue(const outbox_item& item) override;
     boost::system::result<std::optional<outbox_item>> outbox_item_by_id(std::int64_t id) override;
     boost::system::error_code update_outbox(const outbox_item& item) override;

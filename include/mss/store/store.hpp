@@ -40,6 +40,29 @@ struct seen_update
     std::uint64_t modseq = 0;
 };
 
+/** @brief A read receipt (RFC 8098 message disposition notification) that came back for a
+ *         message a mailbox sent: "read by `reader` on `date`".
+ *
+ *  It is linked to the sent message by `original_message_id`, the `Message-ID` that message has in
+ *  the index (folder Sent) and in the outbox; see `store::receipts_for`. */
+struct receipt_record
+{
+    /** @brief The mailbox that sent the message and received the receipt. */
+    std::string mailbox;
+    /** @brief `Message-ID` of the sent message, without angle brackets. */
+    std::string original_message_id;
+    /** @brief Who read it: the receipt's `Final-Recipient` address. */
+    std::string reader;
+    /** @brief The disposition type, lower case: `displayed`, `deleted`, `dispatched`, `processed`. */
+    std::string disposition;
+    /** @brief When: the receipt's `Date`, else its arrival. */
+    std::chrono::sys_seconds date{};
+    /** @brief The receipt message itself in the index (it stays an ordinary message there). */
+    domain::message_key notification{};
+
+    friend bool operator==(const receipt_record&, const receipt_record&) = default;
+};
+
 /** @brief Everything one synchronisation of one folder changes, applied atomically with the new
  *         sync state: after a crash the index and the state never disagree. */
 struct folder_update
@@ -58,6 +81,9 @@ struct folder_update
     std::vector<seen_update> seen_changes;
     /** @brief Expunged UIDs. */
     std::vector<std::uint32_t> vanished;
+    /** @brief Read receipts found among the new messages. A receipt already recorded (same
+     *         mailbox, original, reader and disposition) is kept as first recorded. */
+    std::vector<receipt_record> receipts{};
 };
 
 /** @brief Position in a listing: the last message of a page (date, then sequence). */
@@ -227,6 +253,22 @@ public:
     /** @brief Unread messages per virtual folder over `mailboxes`. */
     virtual boost::system::result<unread_counts> count_unread(const std::vector<std::string>& mailboxes,
                                                               bool patients_allowed) = 0;
+    ///@}
+
+    /** @name Read receipts
+     *  Recorded by `apply` (`folder_update::receipts`); kept when the receipt message itself is
+     *  expunged (the reading happened), forgotten with the link. */
+    ///@{
+    /** @brief The receipts received for the message `message_id` (without angle brackets) sent
+     *         from `mailbox`, oldest first (then by reader). */
+    virtual boost::system::result<std::vector<receipt_record>> receipts_for(std::string_view mailbox,
+                                                                             std::string_view message_id) = 0;
+    /** @brief The receipts of a sent message of the index; empty when `sent` is not indexed or
+     *         is not a message the mailbox sent (a receipt is only ever about the user's own mail). */
+    boost::system::result<std::vector<receipt_record>> receipts_for_sent(const domain::message_key& sent);
+    /** @brief The receipts of an outbox item (by its Message-ID and sending mailbox); empty when
+     *         there is no such item. */
+    boost::system::result<std::vector<receipt_record>> receipts_for_outbox(std::int64_t id);
     ///@}
 
     /** @name Outbox */
