@@ -74,4 +74,32 @@ inline char* put_escaped(char* dst, char marker, unsigned char byte) noexcept
     return dst + 3;
 }
 
+/** Skips folding white space and comments (RFC 5322 `CFWS`) from `i`; comments nest, and an
+ *  unclosed one ends at the end of `value`. A counter rather than recursion: no stack to exhaust. */
+constexpr void skip_cfws(std::string_view value, std::size_t& i) noexcept
+{
+    while (i < value.size())
+    {
+        const char c = value[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+            ++i;
+        else if (c == '(')
+        {
+            int depth = 0;
+            while (i < value.size())
+            {
+                const char d = value[i++];
+                if (d == '\\' && i < value.size())
+                    ++i;  // a quoted-pair; never past the end
+                else if (d == '(')
+                    ++depth;
+                else if (d == ')' && --depth == 0)
+                    break;
+            }
+        }
+        else
+            break;
+    }
+}
+
 }  // namespace mss::mime::detail

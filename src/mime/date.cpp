@@ -30,32 +30,7 @@ class date_lexer
 public:
     explicit date_lexer(std::string_view text) noexcept : text_(text) {}
 
-    void skip_cfws() noexcept
-    {
-        while (pos_ < text_.size())
-        {
-            const char c = text_[pos_];
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-                ++pos_;
-            else if (c == '(')
-            {
-                // Comments nest; a counter rather than recursion.
-                int depth = 0;
-                while (pos_ < text_.size())
-                {
-                    const char d = text_[pos_++];
-                    if (d == '\\' && pos_ < text_.size())
-                        ++pos_;  // a quoted-pair; never past the end
-                    else if (d == '(')
-                        ++depth;
-                    else if (d == ')' && --depth == 0)
-                        break;
-                }
-            }
-            else
-                break;
-        }
-    }
+    void skip_cfws() noexcept { detail::skip_cfws(text_, pos_); }
 
     bool at_end() noexcept
     {

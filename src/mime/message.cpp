@@ -150,32 +150,6 @@ boost::system::error_code decode_into(std::string_view body, transfer_encoding e
     return strict ? ec : boost::system::error_code{};
 }
 
-void skip_cfws(std::string_view value, std::size_t& i) noexcept
-{
-    while (i < value.size())
-    {
-        const char c = value[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-            ++i;
-        else if (c == '(')
-        {
-            int depth = 0;
-            while (i < value.size())
-            {
-                const char d = value[i++];
-                if (d == '\\' && i < value.size())
-                    ++i;  // a quoted-pair; never past the end
-                else if (d == '(')
-                    ++depth;
-                else if (d == ')' && --depth == 0)
-                    break;
-            }
-        }
-        else
-            break;
-    }
-}
-
 std::string_view trim_id(std::string_view id) noexcept
 {
     while (!id.empty() && (detail::is_wsp(id.front()) || id.front() == '\r' || id.front() == '\n'))
@@ -193,7 +167,7 @@ void parse_message_ids(std::string_view value, std::vector<std::string_view>& ou
     std::size_t i = 0;
     while (i < value.size())
     {
-        skip_cfws(value, i);
+        detail::skip_cfws(value, i);
         if (i >= value.size())
             break;
         if (value[i] == '<')
