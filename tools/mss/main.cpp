@@ -1,161 +1,158 @@
 // SPDX-License-Identifier: Apache-2.0
-// `mss`: the library's command-line tool.
+// `mss`: the library's command-line tool — link an MSSanté mailbox, see its virtual folders, read,
+// send, reply, forward, send a patient's documents, search the directory.
 //
-//   mss classify [--trust-space FILE] [--checksum FILE] [--extra-domain DOMAIN]... [--json] ADDRESS...
+//   mss [--config FILE] [--json] [--KEY VALUE]... COMMAND [ARGS]
 //
-// Loads the ANS trust space and says, for each address, whether it is a professional of the trust
-// space, a patient, outside the trust space or invalid, and why.
-#include <mss/domain/address_classification.hpp>
-#include <mss/domain/trust_space.hpp>
+// Settings come from a `key = value` file (~/.config/mss/config), overridden by --key flags;
+// credentials only from the environment (MSS_PASSWORD...). Exit codes: 0 done, 1 refused or
+// failed, 2 usage or configuration error.
+#include "cli.hpp"
+#include "commands.hpp"
+#include "config.hpp"
+#include "output.hpp"
+#include "session.hpp"
 
 #include <fmt/core.h>
 
-#include <cstdlib>
-#include <optional>
+#include <algorithm>
+#include <array>
+#include <exception>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace {
 
-constexpr std::string_view usage =
-    "usage: mss classify [--trust-space FILE] [--checksum FILE] [--extra-domain DOMAIN]... [--json] ADDRESS...\n"
-    "  --trust-space FILE   the ANS whitelist (default: $MSS_TRUST_SPACE)\n"
-    "  --checksum FILE      its published SHA-256 (default: $MSS_TRUST_SPACE_CHECKSUM, if set)\n"
-    "  --extra-domain NAME  trust NAME too (a test operator's domain)\n"
-    "  --json               one JSON object per address\n";
+using namespace mss_cli;
 
-std::string json_escape(std::string_view text)
+const std::array<const command*, 13> all_commands = {
+    &cmd_link,   &cmd_unlink,  &cmd_sync,    &cmd_folders, &cmd_list,   &cmd_read,   &cmd_send,
+    &cmd_reply,  &cmd_forward, &cmd_send_documents,        &cmd_search, &cmd_classify, &cmd_config,
+};
+
+const command* find_command(std::string_view name)
 {
-    std::string out;
-    for (char c : text)
-    {
-        switch (c)
-        {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20)
-                out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-            else
-                out += c;
-        }
-    }
+    auto it = std::find_if(all_commands.begin(), all_commands.end(), [&](const command* c) { return c->name == name; });
+    return it == all_commands.end() ? nullptr : *it;
+}
+
+std::string general_usage()
+{
+    std::string out = "usage: mss [--config FILE] [--json] [--KEY VALUE]... COMMAND [ARGS]\n\ncommands:\n";
+    for (const command* c : all_commands)
+        out += fmt::format("  {:<16} {}\n", c->name, c->summary);
+    out += "\n`mss help COMMAND` describes a command and its options; `mss help config` the settings.\n"
+           "Credentials come only from the environment: MSS_PASSWORD (the mailbox), MSS_CODE_SENDER_PASSWORD\n"
+           "(the mailbox that mails link codes), MSS_DIRECTORY_API_KEY (the Annuaire Santé API).\n"
+           "Exit codes: 0 done, 1 refused or failed, 2 usage or configuration error.\n";
     return out;
 }
 
-// Control characters are shown escaped so that a hostile argument cannot rewrite the terminal.
-std::string printable(std::string_view text)
+std::string command_usage(const command& c)
 {
-    std::string out;
-    for (char c : text)
+    std::string out = fmt::format("usage: mss {} {}\n  {}\n", c.name, c.synopsis, c.summary);
+    if (!c.options.empty())
+        out += "\noptions:\n" + describe_options(c.options);
+    if (c.name == "config")
     {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            out += fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        else
-            out += c;
+        out += "\nsettings (`key = value` lines in the file, or --key VALUE on the command line):\n";
+        for (const auto& k : config_keys())
+            out += fmt::format("  {:<22} {}{}\n", k.name, k.help, k.repeatable ? " (repeatable)" : "");
     }
+    else
+        out += "\nAlso: --config FILE, --json, and any setting as --key VALUE (see `mss help config`).\n";
     return out;
 }
 
-int classify(int argc, char** argv)
+// The options a command accepts: its own and the global ones.
+std::vector<option_spec> options_of(const command& c)
 {
-    std::optional<std::string> trust_file;
-    std::optional<std::string> checksum_file;
-    std::vector<std::string> extra_domains;
-    std::vector<std::string> addresses;
-    bool json = false;
-    if (const char* env = std::getenv("MSS_TRUST_SPACE"))
-        trust_file = env;
-    if (const char* env = std::getenv("MSS_TRUST_SPACE_CHECKSUM"))
-        checksum_file = env;
-    for (int i = 0; i < argc; ++i)
-    {
-        const std::string_view arg = argv[i];
-        auto value = [&](std::string_view option) -> std::string {
-            if (i + 1 >= argc)
-            {
-                fmt::print(stderr, "mss classify: {} needs a value\n", option);
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (arg == "--trust-space")
-            trust_file = value(arg);
-        else if (arg == "--checksum")
-            checksum_file = value(arg);
-        else if (arg == "--extra-domain")
-            extra_domains.push_back(value(arg));
-        else if (arg == "--json")
-            json = true;
-        else if (arg == "--help" || arg == "-h")
-        {
-            fmt::print("{}", usage);
-            return 0;
-        }
-        else
-            addresses.emplace_back(arg);
-    }
-    if (!trust_file || addresses.empty())
-    {
-        fmt::print(stderr, "{}", usage);
-        return 2;
-    }
+    std::vector<option_spec> specs(c.options.begin(), c.options.end());
+    const auto globals = global_options();
+    specs.insert(specs.end(), globals.begin(), globals.end());
+    return specs;
+}
 
-    mss::diagnostics diag;
-    auto space = mss::domain::trust_space::load_file(*trust_file, diag, checksum_file);
-    if (!space)
+int run(const std::vector<std::string>& argv)
+{
+    // Global options may come before the command; they are parsed again with the command's own.
+    std::size_t i = 0;
+    std::vector<std::string> leading;
+    const auto globals = global_options();
+    while (i < argv.size() && argv[i].rfind("--", 0) == 0)
     {
-        fmt::print(stderr, "mss classify: cannot load the trust space: {} ({})\n", diag.client_message(),
-                   space.error().message());
-        if (space.error() == mss::domain::errc::trust_space_checksum_mismatch)
-            fmt::print(stderr, "hint: download the whitelist and its checksum again; they must be from the same day\n");
-        return 1;
+        std::string name = argv[i].substr(2, argv[i].find('=') == std::string::npos ? std::string::npos : argv[i].find('=') - 2);
+        auto spec = std::find_if(globals.begin(), globals.end(), [&](const option_spec& s) { return s.name == name; });
+        leading.push_back(argv[i++]);
+        if (spec != globals.end() && spec->takes_value && leading.back().find('=') == std::string::npos && i < argv.size())
+            leading.push_back(argv[i++]);
     }
-    for (const auto& domain : extra_domains)
-    {
-        mss::domain::trust_space_entry entry;
-        entry.domain = domain;
-        entry.description = "added on the command line";
-        if (!space->add(std::move(entry)))
-        {
-            fmt::print(stderr, "mss classify: --extra-domain {}: not a valid domain name\n", printable(domain));
-            return 2;
-        }
-    }
-    if (!json)
-        fmt::print("trust space: {} entries for {} domains, generated {}{}\n", space->total_entry_count(),
-                   space->domain_count(), space->generated_at(), checksum_file ? ", checksum verified" : "");
+    const bool json = std::find(leading.begin(), leading.end(), "--json") != leading.end() ||
+                      std::find(argv.begin() + static_cast<std::ptrdiff_t>(i), argv.end(), "--json") != argv.end();
+    output out(json);
 
-    for (const auto& text : addresses)
+    if (i == argv.size())
     {
-        const auto verdict = mss::domain::classify_address(text, *space);
-        if (json)
-        {
-            fmt::print("{{\"address\":\"{}\",\"kind\":\"{}\",\"reason\":\"{}\",\"operators\":[", json_escape(text),
-                       mss::domain::to_string(verdict.kind), json_escape(verdict.reason));
-            for (std::size_t i = 0; i < verdict.operators.size(); ++i)
-                fmt::print("{}\"{}\"", i ? "," : "", json_escape(verdict.operators[i].operator_certificate_dn));
-            fmt::print("]}}\n");
-            continue;
-        }
-        fmt::print("\n{}\n  verdict: {}\n  why:     {}\n", printable(text), mss::domain::to_string(verdict.kind),
-                   printable(verdict.reason));
-        for (const auto& entry : verdict.operators)
-            fmt::print("  served by: {} ({})\n", entry.operator_certificate_dn, entry.description);
+        const bool help = std::find(leading.begin(), leading.end(), "--help") != leading.end();
+        fmt::print(help ? stdout : stderr, "{}", general_usage());
+        return help ? exit_ok : exit_usage;
     }
-    return 0;
+    const std::string name = argv[i++];
+    if (name == "help" || name == "--help")
+    {
+        const command* c = i < argv.size() ? find_command(argv[i]) : nullptr;
+        fmt::print("{}", c ? command_usage(*c) : general_usage());
+        return exit_ok;
+    }
+    const command* c = find_command(name);
+    if (!c)
+    {
+        out.error(printable(name), "unknown command", "`mss help` lists the commands");
+        return exit_usage;
+    }
+    try
+    {
+        std::vector<std::string> rest = leading;
+        rest.insert(rest.end(), argv.begin() + static_cast<std::ptrdiff_t>(i), argv.end());
+        const auto specs = options_of(*c);
+        const auto args = arguments::parse(rest, specs);
+        if (args.has("help"))
+        {
+            fmt::print("{}", command_usage(*c));
+            return exit_ok;
+        }
+        const auto cfg = config::load(args);
+        session s(cfg, out, std::string(c->name));
+        return c->run(s, args);
+    }
+    catch (const usage_error& e)
+    {
+        out.error(c->name, e.what(), fmt::format("`mss help {}` shows the usage", c->name));
+        return exit_usage;
+    }
+    catch (const failure& e)
+    {
+        out.error(c->name, e.what(), e.hint);
+        return exit_failed;
+    }
+    catch (const std::exception& e)
+    {
+        out.error(c->name, fmt::format("unexpected error: {}", e.what()), "");
+        return exit_failed;
+    }
 }
 
 }  // namespace
 
 int main(int argc, char** argv)
 {
-    if (argc >= 2 && std::string_view(argv[1]) == "classify")
-        return classify(argc - 2, argv + 2);
-    fmt::print(stderr, "{}", usage);
-    return 2;
+    try
+    {
+        return run(std::vector<std::string>(argv + 1, argv + argc));
+    }
+    catch (const std::exception& e)
+    {
+        fmt::print(stderr, "mss: {}\n", e.what());
+        return exit_failed;
+    }
 }
