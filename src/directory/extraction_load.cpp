@@ -430,12 +430,14 @@ public:
         return {};
     }
 
-    /** Loads or reports one data line. */
-    error_code line(std::string_view text, std::size_t number)
+    /** Loads or reports one data line. `cut`: only the line's first bytes, already more than
+     *  `max_line` (the file load does not keep the rest); it is reported as too long, whatever
+     *  those bytes are, as the whole line would be. */
+    error_code line(std::string_view text, std::size_t number, bool cut = false)
     {
-        if (!text.empty() && text.back() == '\r')
+        if (!cut && !text.empty() && text.back() == '\r')
             text.remove_suffix(1);
-        if (trim(text).empty())
+        if (!cut && trim(text).empty())
         {
             ++report_.blank_lines;
             return {};
@@ -447,11 +449,11 @@ public:
                                      std::to_string(options_.max_rows) + " data lines");
             return errc::extraction_too_large;
         }
-        if (text.size() > options_.max_line)
+        if (cut || text.size() > options_.max_line)
         {
             problem(number, errc::extraction_line_too_long,
-                    "the line is " + std::to_string(text.size()) + " bytes long, above the limit of " +
-                        std::to_string(options_.max_line));
+                    "the line is " + std::string(cut ? "more than " : "") + std::to_string(text.size()) +
+                        " bytes long, above the limit of " + std::to_string(options_.max_line));
             return {};
         }
         // One pass over the bytes: fields are short, a memchr call per field would cost more.
@@ -786,11 +788,11 @@ class line_feeder
 public:
     explicit line_feeder(builder& b) noexcept : builder_(b) {}
 
-    error_code operator()(std::string_view line)
+    error_code operator()(std::string_view line, bool cut = false)
     {
         ++number_;
         if (header_done_)
-            return builder_.line(line, number_);
+            return builder_.line(line, number_, cut);
         header_done_ = true;
         return builder_.header(line);
     }
@@ -967,7 +969,7 @@ boost::system::result<std::shared_ptr<const extraction_index>> extraction_index:
                                         std::to_string(max_line) + " bytes");
                 return make_error_code(errc::extraction_too_large);
             }
-            if (auto ec = feed(rest))  // reported as too long by the builder
+            if (auto ec = feed(rest, true))  // reported as too long by the builder
                 return ec;
             skipping = true;
             kept = 0;

@@ -30,10 +30,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <exception>
 #include <map>
+#include <memory>
 #include <new>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <variant>
@@ -182,6 +186,126 @@ private:
     std::vector<imap::secret_range> ranges_;
 };
 
+// Finds the literals of an IMAP byte stream, one direction of it: `{N}` or `{N+}` (LITERAL+,
+// `~{N}` for BINARY) ending a line, then N bytes, across the reads or writes they come in.
+// The trace hides them: a literal is message content (a mail's body, which may be health data or
+// a link's one-time code), a mailbox name or a search string, never the protocol.
+class literal_scanner
+{
+public:
+    /** Appends to `hidden` the ranges of `bytes` that are literal content. */
+    void scan(std::string_view bytes, std::vector<imap::secret_range>& hidden)
+    {
+        std::size_t at = 0;
+        while (at < bytes.size())
+        {
+            if (remaining_ > 0)
+            {
+                const std::size_t n =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, bytes.size() - at));
+                hidden.push_back({at, n});
+                remaining_ -= n;
+                at += n;
+                continue;
+            }
+            const std::size_t nl = bytes.find('\n', at);
+            const std::size_t end = nl == std::string_view::npos ? bytes.size() : nl + 1;
+            tail_.append(bytes.substr(at, end - at));
+            if (tail_.size() > max_tail)
+                tail_.erase(0, tail_.size() - max_tail);
+            if (nl != std::string_view::npos)
+            {
+                remaining_ = announced(tail_);
+                tail_.clear();
+            }
+            at = end;
+        }
+    }
+
+    /** Forgets the stream (a new connection). */
+    void reset() noexcept
+    {
+        remaining_ = 0;
+        tail_.clear();
+    }
+
+private:
+    // "{" 20 digits "+}" CRLF and a little more.
+    static constexpr std::size_t max_tail = 32;
+
+    // The size announced at the end of `line` (which ends with LF), or 0.
+    static std::uint64_t announced(std::string_view line) noexcept
+    {
+        if (!line.ends_with("}\r\n"))
+            return 0;
+        line.remove_suffix(3);
+        if (line.ends_with('+'))
+            line.remove_suffix(1);
+        std::size_t digits = 0;
+        while (digits < line.size() && digits < 20 && line[line.size() - 1 - digits] >= '0' &&
+               line[line.size() - 1 - digits] <= '9')
+            ++digits;
+        if (digits == 0 || digits == line.size() || line[line.size() - 1 - digits] != '{')
+            return 0;
+        std::uint64_t n = 0;
+        const char* first = line.data() + line.size() - digits;
+        if (std::from_chars(first, line.data() + line.size(), n).ec != std::errc())
+            return UINT64_MAX;  // beyond 2^64: hide everything that follows
+        return n;
+    }
+
+    std::uint64_t remaining_ = 0;  // literal bytes still to come
+    std::string tail_;             // the end of the current line
+};
+
+// The client's trace hook, with the literals of what the server sends hidden (see
+// literal_scanner); the commands' literals are hidden by `command_driver`, credentials by the
+// login machine's driver. Empty when the integrator set no trace.
+net::trace_hook hide_received_literals(net::trace_hook trace, std::shared_ptr<literal_scanner> scanner)
+{
+    if (!trace)
+        return trace;
+    return [trace = std::move(trace), scanner = std::move(scanner)](net::trace_direction direction,
+                                                                     std::string_view bytes)
+    {
+        if (direction != net::trace_direction::received)
+            return trace(direction, bytes);
+        std::vector<imap::secret_range> hidden;
+        scanner->scan(bytes, hidden);
+        if (hidden.empty())
+            return trace(direction, bytes);
+        std::string text;
+        detail::append_redacted(bytes, hidden, text);
+        trace(direction, text);
+    };
+}
+
+// Runs a command machine and tells the connection's tracer which bytes of each write are
+// literal content (an APPENDed message, say); the literal of a synchronising command comes in
+// a write of its own, after the server's "+".
+class command_driver
+{
+public:
+    explicit command_driver(imap::command_fsm& fsm) noexcept : fsm_(fsm) {}
+
+    sansio::action resume(error_code ec, std::string_view received)
+    {
+        const sansio::action act = fsm_.resume(ec, received);
+        ranges_.clear();
+        if (act.type() == sansio::action::kind::write)
+            scanner_.scan(act.bytes(), ranges_);
+        return act;
+    }
+
+    // Read by detail::fsm_ref when tracing a write.
+    [[nodiscard]] const std::vector<imap::secret_range>& secrets() const noexcept { return ranges_; }
+
+private:
+    imap::command_fsm& fsm_;
+    literal_scanner scanner_;
+    std::vector<imap::secret_range> ranges_;
+};
+
 // Collects a whole message streamed out of the parser (bodies at or above its streaming
 // threshold), into a string reserved once to the announced size.
 class body_sink final : public imap::literal_sink
@@ -272,7 +396,7 @@ struct imap_client::impl : std::enable_shared_from_this<impl>
     impl(asio::any_io_executor ex, imap_client_config cfg)
         : executor(std::move(ex)),
           config(std::move(cfg)),
-          conn(executor, config.timeouts, config.trace),
+          conn(executor, config.timeouts, hide_received_literals(config.trace, received_literals)),
           timer(executor)
     {
     }
@@ -412,6 +536,7 @@ struct imap_client::impl : std::enable_shared_from_this<impl>
 
     asio::awaitable<error_code> connect(const detail::endpoint& where, diagnostics& diag)
     {
+        received_literals->reset();  // a literal cut by the end of the last connection ends there
         auto token = tuple_token();
         auto [ec] = co_await asio::async_initiate<decltype(token), void(error_code)>(
             [this](auto handler, const detail::endpoint* w, diagnostics* d)
@@ -434,7 +559,8 @@ struct imap_client::impl : std::enable_shared_from_this<impl>
         imap::command_fsm fsm(*session, std::move(cmd), std::move(on_response), diag);
         if (expect_uidvalidity != 0)
             fsm.expect_uidvalidity(expect_uidvalidity);
-        const error_code ec = co_await run(detail::fsm_ref(fsm));
+        command_driver driver(fsm);
+        const error_code ec = co_await run(detail::fsm_ref(driver));
         if (ec)
             explain(diag, ec, "IMAP command");
         co_return ec;
@@ -1228,6 +1354,8 @@ struct imap_client::impl : std::enable_shared_from_this<impl>
     asio::any_io_executor executor;
     imap_client_config config;
     std::optional<asio::ssl::context> tls_context;  // built by the first connection
+    // The trace's view of the server's stream; reset with each connection.
+    std::shared_ptr<literal_scanner> received_literals = std::make_shared<literal_scanner>();
     detail::connection conn;
     std::unique_ptr<imap::session_state> session;                   // of the current connection
     asio::steady_timer timer;                                       // IDLE period, NOOP interval

@@ -4,6 +4,7 @@
 
 #include <mss/error.hpp>
 #include <mss/net/tls_context.hpp>
+#include <mss/smtp/command.hpp>
 #include <mss/smtp/errc.hpp>
 
 #include "net/detail/complete_later.hpp"
@@ -15,7 +16,10 @@
 #include <boost/asio/ssl/error.hpp>
 
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mss::net
 {
@@ -77,6 +81,49 @@ bool is_421(const error_code& ec) noexcept
     return ec.category() == smtp::reply_category() && ec.value() == 421;
 }
 
+// Runs the send machine and tells the connection's tracer to hide the message data: the body
+// is the mail's content (health data, a link's one-time code), never the protocol. After DATA
+// the machine writes nothing but the body (in chunks, the last ending with the final dot, which
+// stays visible: "<redacted>\r\n.\r\n"), an aborted body's lone dot, or RSET when DATA was
+// refused. Deciding on the writes alone, not on the server's 354, keeps a server that answers
+// out of turn from turning the hiding off.
+class body_redactor
+{
+public:
+    explicit body_redactor(smtp::send_fsm& fsm) noexcept : fsm_(fsm) {}
+
+    sansio::action resume(error_code ec, std::string_view received)
+    {
+        const sansio::action act = fsm_.resume(ec, received);
+        ranges_.clear();
+        if (act.type() != sansio::action::kind::write)
+            return act;
+        const std::string_view bytes = act.bytes();
+        if (in_body_ && bytes != "RSET\r\n")
+        {
+            const bool last = ends_data(bytes);
+            const std::size_t keep = !last ? 0 : bytes == ".\r\n" ? 3 : 5;
+            if (bytes.size() > keep)
+                ranges_.push_back({0, bytes.size() - keep});
+            in_body_ = !last;
+        }
+        else
+        {
+            // DATA comes last in a pipelined batch, or alone.
+            in_body_ = bytes == "DATA\r\n" || bytes.ends_with("\nDATA\r\n");
+        }
+        return act;
+    }
+
+    // Read by detail::fsm_ref when tracing a write.
+    [[nodiscard]] const std::vector<smtp::secret_range>& secrets() const noexcept { return ranges_; }
+
+private:
+    smtp::send_fsm& fsm_;
+    bool in_body_ = false;  // the last command written was DATA, and the body is not over
+    std::vector<smtp::secret_range> ranges_;
+};
+
 }  // namespace
 
 struct smtp_client::impl : std::enable_shared_from_this<impl>
@@ -94,6 +141,7 @@ struct smtp_client::impl : std::enable_shared_from_this<impl>
         std::unique_ptr<smtp::session_fsm> session;
         std::unique_ptr<smtp::reset_fsm> reset;
         std::unique_ptr<smtp::send_fsm> send;
+        std::unique_ptr<body_redactor> redactor;  // runs `send`, hiding the message from the trace
         bool fresh = false;    // the session was opened for this message
         bool retried = false;  // the one reconnection after an idle close was used
     };
@@ -280,10 +328,11 @@ struct smtp_client::impl : std::enable_shared_from_this<impl>
     void send(std::shared_ptr<submit_op> op)
     {
         op->send = std::make_unique<smtp::send_fsm>(capabilities, op->params);
+        op->redactor = std::make_unique<body_redactor>(*op->send);
         detail::run_params run;
         run.slow_reply_after = &ends_data;
         conn.async_run(
-            detail::fsm_ref(*op->send), run,
+            detail::fsm_ref(*op->redactor), run,
             [self = shared_from_this(), op](error_code ec) mutable
             {
                 // A message accepted just before a cancellation is reported as sent: it was.

@@ -20,13 +20,19 @@ enum class trace_direction
     received,
 };
 
-/** @brief Receives every byte a client sends and receives, in order, as they go through the
- *         connection (commands, replies, and message data).
+/** @brief Receives the bytes a client sends and receives, in order, as they go through the
+ *         connection: commands and replies, with credentials and message content hidden.
  *
- *  Off by default (an empty function). Bytes that carry credentials (the SASL response of AUTH
- *  PLAIN / XOAUTH2, both LOGIN answers) are replaced by `<redacted>` before the hook sees them:
- *  the state machines mark those byte ranges when they write the command (MailKit's secret
- *  detectors, done at the source). Everything else is passed as is.
+ *  Off by default (an empty function). Some bytes are replaced by `<redacted>` before the hook
+ *  sees them, marked by the state machines and the clients when they write or read them
+ *  (MailKit's secret detectors, done at the source):
+ *  - credentials: the SASL response of AUTH PLAIN / XOAUTH2, both LOGIN answers, the IMAP LOGIN
+ *    arguments;
+ *  - message content: the SMTP message data (what follows DATA, up to the final dot, which
+ *    stays visible), and the content of every IMAP literal, sent or received (`BODY[]` of a
+ *    FETCH, an APPENDed message, a mailbox name sent as a literal). A mail's body may be health
+ *    data, or a one-time code sent to link a mailbox.
+ *  Everything else is passed as is.
  *
  *  @par Thread safety
  *  Called from the client's executor, during the client's operations only.
@@ -37,8 +43,9 @@ enum class trace_direction
  *  @par Errors
  *  The hook must not throw; an exception it throws is caught and ignored.
  *
- *  Traces contain message content and the server's text, which may be personal health data:
- *  never enable a trace in production without the same protection as the mail itself.
+ *  Traces still contain envelope addresses, IMAP quoted strings (ENVELOPE subjects, say) and the
+ *  server's text, which may be personal data: never enable a trace in production without the
+ *  same protection as the mail itself.
  */
 using trace_hook = std::function<void(trace_direction, std::string_view)>;
 

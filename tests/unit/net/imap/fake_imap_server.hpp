@@ -222,6 +222,7 @@ struct behaviour
     bool idle = true;                    // IDLE in the capabilities
     bool answer_done = true;             // false: DONE gets no answer (a dead server)
     bool auth_plain = true;              // false: no AUTH=PLAIN (the client falls back to LOGIN)
+    std::string extra_caps;              // more pre-login capabilities (" AUTH=XOAUTH2")
     command_hook on_command;             // per-test answers
 };
 
@@ -327,6 +328,7 @@ private:
             caps += " STARTTLS";
         if (!b.auth_plain)
             caps.erase(caps.find(" AUTH=PLAIN"), 11);
+        caps += b.extra_caps;
         co_await c.send("* OK [CAPABILITY " + caps + "] Dovecot ready.\r\n");
         for (;;)
         {
@@ -381,6 +383,7 @@ private:
                 caps += " STARTTLS";
             if (!b.auth_plain)
                 caps.erase(caps.find(" AUTH=PLAIN"), 11);
+            caps += b.extra_caps;
             co_await c.send("* CAPABILITY " + caps + "\r\n" + tag + " OK Pre-login capabilities listed.\r\n");
         }
         else if (is("STARTTLS"))
