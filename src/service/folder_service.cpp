@@ -50,9 +50,13 @@ boost::system::result<folder_listing> folder_service::list(const domain::person&
     auto counts = db_.count_unread(*mailboxes, who.is_rpps_professional());
     if (!counts)
         return counts.error();
+    auto totals = db_.count_messages(*mailboxes, who.is_rpps_professional());
+    if (!totals)
+        return totals.error();
     folder_listing out;
     out.next = page->next;
     out.unread = *counts;
+    out.totals = *totals;
     for (auto& m : page->messages)
     {
         std::string label = label_of(m);
@@ -67,6 +71,14 @@ boost::system::result<store::unread_counts> folder_service::unread(const domain:
     if (!mailboxes)
         return mailboxes.error();
     return db_.count_unread(*mailboxes, who.is_rpps_professional());
+}
+
+boost::system::result<store::message_counts> folder_service::totals(const domain::person& who)
+{
+    auto mailboxes = readable_mailboxes(who);
+    if (!mailboxes)
+        return mailboxes.error();
+    return db_.count_messages(*mailboxes, who.is_rpps_professional());
 }
 
 void folder_service::mark_read(const domain::person& who, const domain::message_key& key, bool seen,

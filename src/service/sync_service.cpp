@@ -71,6 +71,33 @@ boost::system::error_code error_of(std::exception_ptr e)
 // returning it) and is not worth fetching during a push round: it is indexed, not recorded.
 constexpr std::uint64_t max_receipt_size = 1024 * 1024;
 
+// Addresses compared as a reader writes them back: the domain canonical, the local part without
+// regard to ASCII case (operators treat it so; a receipt is not refused over "Dr.Martin").
+bool same_mailbox(const domain::email_address& a, std::string_view b)
+{
+    auto parsed = domain::email_address::parse(b);
+    if (!parsed || parsed->domain() != a.domain() || parsed->local_part().size() != a.local_part().size())
+        return false;
+    return std::equal(a.local_part().begin(), a.local_part().end(), parsed->local_part().begin(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+// Whether a receipt's reader may have read the message it names: true unless the outbox knows
+// that message and the reader is none of its recipients (To, Cc and Bcc: the envelope).
+boost::system::result<bool> reader_was_recipient(store::store& db, const std::string& mailbox,
+                                                 const read_receipt& receipt)
+{
+    auto sent = db.outbox_item_by_message_id(mailbox, receipt.original_message_id);
+    if (!sent)
+        return boost::system::result<bool>(boost::system::in_place_error, sent.error());
+    if (!*sent || (*sent)->message.recipients.empty())
+        return true;
+    const auto& recipients = (*sent)->message.recipients;
+    return std::any_of(recipients.begin(), recipients.end(),
+                       [&](const auto& r) { return same_mailbox(r.address, receipt.final_recipient); });
+}
+
 struct folder_plan
 {
     std::string name;
@@ -188,8 +215,18 @@ asio::awaitable<std::pair<boost::system::error_code, sync_report>> run_sync(stor
                 // A refusal of this one message (expunged meanwhile): it stays indexed, without receipt.
                 if (fetch_ec)
                     continue;
-                if (auto receipt = parse_read_receipt(raw))
-                    update.receipts.push_back({mailbox, std::move(receipt->original_message_id),
+                auto receipt = parse_read_receipt(raw);
+                if (!receipt)
+                    continue;
+                auto genuine = reader_was_recipient(db, mailbox, *receipt);
+                if (!genuine)
+                    co_return std::pair{genuine.error(), report};
+                if (!*genuine)
+                {
+                    ++report.receipts_ignored;
+                    continue;
+                }
+                update.receipts.push_back({mailbox, std::move(receipt->original_message_id),
                                                std::move(receipt->final_recipient), std::move(receipt->disposition),
                                                receipt->date.value_or(summary.internal_date),
                                                update.added.back().key});

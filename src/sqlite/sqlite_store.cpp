@@ -16,7 +16,7 @@ namespace {
 
 // Forward migrations: index i moves the schema from version i to i + 1. Never edit a released
 // step; add a new one.
-constexpr std::array<std::string_view, 4> migrations = {
+constexpr std::array<std::string_view, 5> migrations = {
     R"sql(
     CREATE TABLE mailbox_link (
         account_kind INTEGER NOT NULL, account_id TEXT NOT NULL,
@@ -100,6 +100,34 @@ constexpr std::array<std::string_view, 4> migrations = {
         mailbox TEXT NOT NULL, original_message_id TEXT NOT NULL, reader TEXT NOT NULL, disposition TEXT NOT NULL,
         date INTEGER NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uid INTEGER NOT NULL,
         PRIMARY KEY (mailbox, original_message_id, reader, disposition)) WITHOUT ROWID;
+    )sql",
+    // Version 5: messages per (mailbox, exchange, direction, in_inbox, seen), kept by triggers like
+    // the unread counters: every folder's total is a sum over a few rows of one mailbox, never a
+    // scan of the index. Counted from the index as it stands when migrating.
+    R"sql(
+    CREATE TABLE message_total (
+        mailbox TEXT NOT NULL, exchange INTEGER NOT NULL, direction INTEGER NOT NULL, in_inbox INTEGER NOT NULL,
+        seen INTEGER NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (mailbox, exchange, direction, in_inbox, seen)) WITHOUT ROWID;
+    INSERT INTO message_total
+        SELECT mailbox, exchange, direction, in_inbox, seen, COUNT(*) FROM message
+        GROUP BY mailbox, exchange, direction, in_inbox, seen;
+    CREATE TRIGGER message_total_insert AFTER INSERT ON message BEGIN
+        INSERT INTO message_total VALUES (NEW.mailbox, NEW.exchange, NEW.direction, NEW.in_inbox, NEW.seen, 1)
+            ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER message_total_delete AFTER DELETE ON message BEGIN
+        UPDATE message_total SET n = n - 1 WHERE mailbox = OLD.mailbox AND exchange = OLD.exchange
+            AND direction = OLD.direction AND in_inbox = OLD.in_inbox AND seen = OLD.seen;
+    END;
+    CREATE TRIGGER message_total_update AFTER UPDATE OF mailbox, exchange, direction, in_inbox, seen ON message
+        WHEN OLD.mailbox IS NOT NEW.mailbox OR OLD.exchange IS NOT NEW.exchange OR OLD.direction IS NOT NEW.direction
+          OR OLD.in_inbox IS NOT NEW.in_inbox OR OLD.seen IS NOT NEW.seen BEGIN
+        UPDATE message_total SET n = n - 1 WHERE mailbox = OLD.mailbox AND exchange = OLD.exchange
+            AND direction = OLD.direction AND in_inbox = OLD.in_inbox AND seen = OLD.seen;
+        INSERT INTO message_total VALUES (NEW.mailbox, NEW.exchange, NEW.direction, NEW.in_inbox, NEW.seen, 1)
+            ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
     )sql",
 };
 
@@ -326,7 +354,8 @@ boost::system::error_code sqlite_store::delete_link(const domain::account_ref& a
     if (auto ec = impl_->run(codes))
         return ec;
     for (const char* sql : {"DELETE FROM message WHERE mailbox = ?", "DELETE FROM sync_state WHERE mailbox = ?",
-                            "DELETE FROM unread WHERE mailbox = ?", "DELETE FROM read_receipt WHERE mailbox = ?"})
+                            "DELETE FROM unread WHERE mailbox = ?", "DELETE FROM read_receipt WHERE mailbox = ?",
+                            "DELETE FROM message_total WHERE mailbox = ?"})
     {
         auto* s = impl_->prepare(sql);
         if (!s)
@@ -823,6 +852,38 @@ boost::system::result<unread_counts> sqlite_store::count_unread(const std::vecto
     return counts;
 }
 
+boost::system::result<message_counts> sqlite_store::count_messages(const std::vector<std::string>& mailboxes,
+                                                                   bool patients_allowed)
+{
+    std::lock_guard lock(impl_->mutex);
+    // One row per kind of message present in the mailbox (at most 16, through the primary key);
+    // each kind counts in the folders the domain's own rule puts it in.
+    message_counts counts{};
+    for (const auto& mailbox : mailboxes)
+    {
+        auto* s = impl_->prepare("SELECT exchange, direction, in_inbox, seen, n FROM message_total WHERE mailbox = ?");
+        if (!s)
+            return errc::statement_failed;
+        s->bind(mailbox);
+        int rc;
+        while ((rc = s->step()) == SQLITE_ROW)
+        {
+            domain::folder_facts facts;
+            facts.classification.exchange = static_cast<domain::exchange_kind>(s->integer(0));
+            facts.classification.direction = static_cast<domain::message_direction>(s->integer(1));
+            facts.in_inbox = s->integer(2) != 0;
+            facts.seen = s->integer(3) != 0;
+            const auto n = static_cast<std::size_t>(s->integer(4));
+            for (std::size_t f = 0; f < counts.size(); ++f)
+                if (domain::belongs_to(domain::all_virtual_folders[f], facts, patients_allowed))
+                    counts[f] += n;
+        }
+        if (rc != SQLITE_DONE)
+            return step_error(rc);
+    }
+    return counts;
+}
+
 namespace {
 
 // Tabs and newlines separate fields and rows in the serialised lists: keep them out of values.
@@ -949,6 +1010,23 @@ boost::system::result<std::optional<outbox_item>> sqlite_store::outbox_item_by_i
     auto* s = impl_->prepare(sql.c_str());
     if (s)
         s->bind(id);
+    auto rows = collect(s, read_outbox);
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
+        return std::optional<outbox_item>();
+    return std::optional<outbox_item>(std::move(rows->front()));
+}
+
+boost::system::result<std::optional<outbox_item>> sqlite_store::outbox_item_by_message_id(std::string_view mailbox,
+                                                                                          std::string_view message_id)
+{
+    std::lock_guard lock(impl_->mutex);
+    // message_id is UNIQUE: the lookup goes through its index.
+    static const std::string sql = std::string(outbox_columns) + "WHERE message_id = ? AND sender = ?";
+    auto* s = impl_->prepare(sql.c_str());
+    if (s)
+        s->bind(message_id).bind(mailbox);
     auto rows = collect(s, read_outbox);
     if (!rows)
         return rows.error();

@@ -32,14 +32,15 @@ bool counts_as_unread(const domain::indexed_message& m)
 }
 
 // The index of one mailbox: messages by sequence, by (folder, uid), one ordered set per virtual
-// folder and unread counters per folder and exchange kind — so that a page and the counts never
-// scan the mailbox.
+// folder, and total and unread counters per folder and exchange kind — so that a page and the
+// counts never scan the mailbox.
 struct mailbox_index
 {
     std::map<std::int64_t, domain::indexed_message> messages;
     std::map<std::pair<std::string, std::uint32_t>, std::int64_t> by_uid;
     std::array<folder_set, folder_count> folders;
     std::array<std::array<std::size_t, 2>, folder_count> unread{};
+    std::array<std::array<std::size_t, 2>, folder_count> total{};
     std::map<std::string, transport::folder_sync_state, std::less<>> sync;
 
     void index(const domain::indexed_message& m, bool add)
@@ -52,6 +53,7 @@ struct mailbox_index
                 folders[f].insert({m.date, m.sequence});
             else
                 folders[f].erase({m.date, m.sequence});
+            total[f][static_cast<std::size_t>(m.classification.exchange)] += add ? 1 : static_cast<std::size_t>(-1);
             if (counts_as_unread(m))
                 unread[f][static_cast<std::size_t>(m.classification.exchange)] += add ? 1 : static_cast<std::size_t>(-1);
         }
@@ -435,6 +437,22 @@ boost::system::result<unread_counts> memory_store::count_unread(const std::vecto
     return counts;
 }
 
+boost::system::result<message_counts> memory_store::count_messages(const std::vector<std::string>& mailboxes,
+                                                                   bool patients_allowed)
+{
+    std::lock_guard lock(state_->mutex);
+    message_counts counts{};
+    for (const auto& name : mailboxes)
+    {
+        auto box = state_->index.find(name);
+        if (box == state_->index.end())
+            continue;
+        for (std::size_t f = 0; f < folder_count; ++f)
+            counts[f] += box->second.total[f][0] + (patients_allowed ? box->second.total[f][1] : 0);
+    }
+    return counts;
+}
+
 boost::system::result<std::int64_t> memory_store::enqueue(const outbox_item& item)
 {
     std::lock_guard lock(state_->mutex);
@@ -493,6 +511,18 @@ boost::system::result<std::vector<outbox_item>> memory_store::pending_copies()
             out.push_back(item);
     }
     return out;
+}
+
+boost::system::result<std::optional<outbox_item>> memory_store::outbox_item_by_message_id(std::string_view mailbox,
+                                                                                          std::string_view message_id)
+{
+    std::lock_guard lock(state_->mutex);
+    for (const auto& [id, item] : state_->outbox)
+    {
+        if (item.message.message_id == message_id && item.message.envelope_sender.str() == mailbox)
+            return std::optional<outbox_item>(item);
+    }
+    return std::optional<outbox_item>();
 }
 
 }  // namespace mss::store

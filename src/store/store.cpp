@@ -27,4 +27,29 @@ boost::system::result<std::vector<receipt_record>> store::receipts_for_outbox(st
     return receipts_for((*item)->message.envelope_sender.str(), (*item)->message.message_id);
 }
 
+boost::system::result<message_counts> store::count_messages(const std::vector<std::string>& mailboxes,
+                                                            bool patients_allowed)
+{
+    message_counts counts{};
+    for (std::size_t f = 0; f < counts.size(); ++f)
+    {
+        folder_query query{mailboxes, domain::all_virtual_folders[f], patients_allowed, {}, 500};
+        do
+        {
+            auto page = list(query);
+            if (!page)
+                return page.error();
+            counts[f] += page->messages.size();
+            query.after = page->next;
+        } while (query.after);
+    }
+    return counts;
+}
+
+boost::system::result<std::optional<outbox_item>> store::outbox_item_by_message_id(std::string_view,
+                                                                                   std::string_view)
+{
+    return std::optional<outbox_item>();
+}
+
 }  // namespace mss::store

@@ -41,7 +41,7 @@ std::string_view state_name(mss::domain::link_state state)
 
 mss::service::link_request request_of(session& s)
 {
-    return {s.person().id, s.person().ref(), s.mailbox()};
+    return {s.person().id, s.account(), s.mailbox()};
 }
 
 void request_code(session& s, const mss::service::link_request& request)
@@ -76,9 +76,12 @@ int finish_link(session& s, const mss::service::link_request& request)
                          .end_object());
     }
     else
-        s.out().say(fmt::format("{} is linked to your account; first synchronisation: {} message(s) indexed.\n"
-                                "See them with `mss folders`.",
-                                request.mailbox.address.str(), report.added));
+        s.out().say(fmt::format("{} is linked to {}; first synchronisation: {} message(s) indexed.\n"
+                                "See them with `mss folders`{}.",
+                                request.mailbox.address.str(),
+                                s.structure_mailbox() ? "structure " + request.account.id : std::string("your account"),
+                                report.added,
+                                s.structure_mailbox() ? "; give delegates access with `mss delegate add PERSON_ID`" : ""));
     return exit_ok;
 }
 
@@ -237,7 +240,7 @@ int run_unlink(session& s, const arguments& args)
     if (!args.positional().empty())
         throw usage_error("unlink takes no argument");
     const std::string address = s.mailbox().address.str();
-    if (auto ec = s.links().unlink(s.person().id, s.person().ref(), address))
+    if (auto ec = s.links().unlink(s.person().id, s.account(), address))
         throw s.refusal(fmt::format("{} cannot be unlinked", address), ec, {});
     if (s.out().json())
     {

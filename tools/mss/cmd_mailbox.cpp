@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "messages.hpp"
 #include "session.hpp"
+#include "watch.hpp"
 
 #include <mss/domain/html_text.hpp>
 #include <mss/domain/virtual_folder.hpp>
@@ -55,7 +56,16 @@ int run_sync(session& s, const arguments& args)
 {
     if (!args.positional().empty())
         throw usage_error("sync takes no argument");
+    if (args.has("for") && !args.has("watch"))
+        throw usage_error("--for goes with --watch");
     const auto link = s.require_link();
+    if (args.has("watch"))
+    {
+        std::optional<std::chrono::seconds> duration;
+        if (args.has("for"))
+            duration = std::chrono::seconds(parse_count(args, "for", 0, 7 * 24 * 3600));
+        return watch_mailbox(s, link, duration);
+    }
     const auto report = s.sync(link);
     if (link.state == domain::link_state::synchronising)
         (void)s.links().mark_ready(link.account, link.box.address.str());
@@ -105,23 +115,17 @@ int run_folders(session& s, const arguments& args)
     auto unread = s.folders().unread(who);
     if (!unread)
         throw failure(fmt::format("cannot read the store: {}", unread.error().message()));
+    auto totals = s.folders().totals(who);
+    if (!totals)
+        throw failure(fmt::format("cannot read the store: {}", totals.error().message()));
     json_writer doc;
     doc.begin_object().member("ok", true).member("mailbox", s.mailbox().address.str()).key("folders").begin_array();
     s.out().say(fmt::format("{:<24} {:<36} {:>6} {:>6}", "KEY", "FOLDER", "TOTAL", "UNREAD"));
     for (auto f : domain::all_virtual_folders)
     {
-        // The index has no count query: page through the listing (a few hundred rows a page).
-        std::size_t total = 0;
-        std::optional<mss::store::message_cursor> after;
-        do
-        {
-            auto page = s.folders().list(who, f, after, 500);
-            if (!page)
-                throw failure(fmt::format("cannot read the store: {}", page.error().message()));
-            total += page->messages.size();
-            after = page->next;
-        } while (after);
-        const std::size_t n = (*unread)[static_cast<std::size_t>(f)];  // indexed like all_virtual_folders
+        // Both counts are indexed like all_virtual_folders.
+        const std::size_t total = (*totals)[static_cast<std::size_t>(f)];
+        const std::size_t n = (*unread)[static_cast<std::size_t>(f)];
         const auto parent = domain::parent_of(f);
         const std::string name = fmt::format("{}{}", parent ? "  " : "", domain::display_name(f));
         s.out().say(fmt::format("{:<24} {} {:>6} {:>6}", domain::to_key(f), pad(name, 36), total, n));
@@ -290,6 +294,10 @@ int run_read(session& s, const arguments& args)
     return exit_ok;
 }
 
+constexpr option_spec sync_options[] = {
+    {"watch", false, false, "stay connected and keep the index up to date (IMAP IDLE), one line per change"},
+    {"for", true, false, "with --watch: stop after this many seconds (default: until SIGINT or SIGTERM)"},
+};
 constexpr option_spec list_options[] = {
     {"limit", true, false, "show at most this many messages (default 50)"},
 };
@@ -301,7 +309,9 @@ constexpr option_spec read_options[] = {
 
 }  // namespace
 
-const command cmd_sync{"sync", "", "bring the local index up to date and work on the outbox", {}, &run_sync};
+const command cmd_sync{"sync", "[--watch [--for SECONDS]]",
+                       "bring the local index up to date and work on the outbox; --watch keeps it so", sync_options,
+                       &run_sync};
 const command cmd_folders{"folders", "", "the virtual folders with their total and unread counts", {}, &run_folders};
 const command cmd_list{"list", "FOLDER [--limit N]", "the messages of a folder, newest first (* = unread)", list_options,
                        &run_list};

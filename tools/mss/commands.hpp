@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The commands of `mss`, one file per group: cmd_link.cpp (link, unlink), cmd_mailbox.cpp (sync,
-// folders, list, read), cmd_compose.cpp (send, reply, forward, send-documents), cmd_search.cpp
-// (search), cmd_classify.cpp (classify), cmd_config.cpp (config).
+// The commands of `mss`, one file per group: cmd_link.cpp (link, unlink), cmd_delegate.cpp
+// (delegate), cmd_mailbox.cpp (sync, folders, list, read; watch.cpp for sync --watch),
+// cmd_compose.cpp (send, reply, forward, send-documents), cmd_search.cpp (search),
+// cmd_classify.cpp (classify), cmd_config.cpp (config).
 #pragma once
 
 #include "cli.hpp"
@@ -25,6 +26,7 @@ struct command
 
 extern const command cmd_link;
 extern const command cmd_unlink;
+extern const command cmd_delegate;
 extern const command cmd_sync;
 extern const command cmd_folders;
 extern const command cmd_list;

@@ -22,6 +22,7 @@ constexpr std::array keys = {
     config_key{"mailbox_label", "its label at the operator (shown as the sender's name)"},
     config_key{"operator_name", "the operator's name (default: imap_host)"},
     config_key{"person_id", "your platform account identifier (default: the mailbox address)"},
+    config_key{"structure_id", "the structure's account identifier, for an ORG or APP mailbox"},
     config_key{"person_name", "your name as shown (default: the mailbox address)"},
     config_key{"rpps", "your RPPS number (needed to exchange with patients)"},
     config_key{"adeli", "your ADELI number"},

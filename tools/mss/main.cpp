@@ -25,8 +25,8 @@ namespace {
 
 using namespace mss_cli;
 
-const std::array<const command*, 13> all_commands = {
-    &cmd_link,   &cmd_unlink,  &cmd_sync,    &cmd_folders, &cmd_list,   &cmd_read,   &cmd_send,
+const std::array<const command*, 14> all_commands = {
+    &cmd_link,   &cmd_unlink,  &cmd_delegate, &cmd_sync,    &cmd_folders, &cmd_list,   &cmd_read,   &cmd_send,
     &cmd_reply,  &cmd_forward, &cmd_send_documents,        &cmd_search, &cmd_classify, &cmd_config,
 };
 

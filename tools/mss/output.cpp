@@ -160,7 +160,11 @@ output::output(bool json) : json_(json) {}
 void output::say(std::string_view line) const
 {
     if (!json_)
+    {
         fmt::print("{}\n", line);
+        // Line by line even into a pipe: `sync --watch` reports changes as they happen.
+        std::fflush(stdout);
+    }
 }
 
 void output::emit(const json_writer& doc) const

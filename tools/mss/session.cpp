@@ -173,8 +173,16 @@ mss::transport::mailbox_access& session::imap()
     c.tls_server_name = cfg_.get_or("tls_name", c.host);
     c.tls_options = tls_of(cfg_);
     c.credentials = {mailbox().address.str(), credential("MSS_PASSWORD", "the mailbox's password"), {}};
-    imap_ = std::make_unique<mss::net::imap_client>(io_.get_executor(), std::move(c));
+    auto client = std::make_unique<mss::net::imap_client>(io_.get_executor(), std::move(c));
+    imap_client_ = client.get();
+    imap_ = std::move(client);
     return *imap_;
+}
+
+void session::close_imap()
+{
+    if (imap_client_)
+        imap_client_->close();
 }
 
 std::unique_ptr<mss::transport::mail_submission> session::make_smtp(const std::string& user, const std::string& secret)
@@ -239,16 +247,45 @@ mss::service::send_service& session::sender()
     return *sender_;
 }
 
+bool session::structure_mailbox()
+{
+    const auto type = mailbox().type;
+    return type == mss::domain::mailbox_type::org || type == mss::domain::mailbox_type::app;
+}
+
+mss::domain::account_ref session::account()
+{
+    if (!structure_mailbox())
+        return person().ref();
+    const auto id = cfg_.get("structure_id");
+    if (!id || id->empty())
+        throw usage_error(fmt::format("an {} mailbox is linked to a structure's account: set `structure_id` in {}",
+                                      mss::domain::to_code(mailbox().type), cfg_.file()));
+    return {mss::domain::account_kind::structure, *id};
+}
+
 mss::domain::mailbox_link session::require_link()
 {
     const std::string address = mailbox().address.str();
+    const auto owner = account();
     auto link = db().link_of_mailbox(address);
     if (!link)
         throw failure(fmt::format("cannot read the store {}: {}", cfg_.store_path(), link.error().message()));
-    if (!*link || (*link)->account != person().ref() || (*link)->state == mss::domain::link_state::unlinked ||
+    if (!*link || (*link)->account != owner || (*link)->state == mss::domain::link_state::unlinked ||
         (*link)->state == mss::domain::link_state::code_sent)
-        throw failure(fmt::format("{} is not linked to your account in {}", address, cfg_.store_path()),
+        throw failure(fmt::format("{} is not linked to {} in {}", address,
+                                  structure_mailbox() ? "structure " + owner.id : std::string("your account"),
+                                  cfg_.store_path()),
                       "link it first: `mss link`, then `mss link --code CODE` with the code mailed into it");
+    // A structure's box: only its delegates see it, and a revoked one at once no more.
+    if (structure_mailbox())
+        if (auto ec = links().check_access(person().id, address, mss::domain::mailbox_action::read))
+        {
+            auto refused = refusal(fmt::format("{} may not read {}", person().id, address), ec, {});
+            refused.hint = fmt::format("an administrator of {} can grant access: `mss delegate add {}`", owner.id,
+                                       person().id);
+            throw refused;
+        }
     return **link;
 }
 
@@ -318,6 +355,9 @@ failure session::refusal(std::string_view doing, const error_code& ec, const mss
         hint = "MSSanté mail only goes to addresses of the trust space (see `mss classify ADDRESS`)";
     else if (ec == errc::patient_exchange_requires_rpps)
         hint = fmt::format("set your RPPS number (`rpps = ...`) in {}", cfg_.file());
+    else if (ec == errc::access_not_allowed || ec == errc::access_reserved_to_administrators ||
+             ec == errc::access_delegation_revoked)
+        hint = "a structure's box is for its delegates: `mss delegate list` shows them, its administrators add them";
     else if (ec == mss::errc::configuration_error)
         hint = fmt::format("check {}", cfg_.file());
     return failure(message, hint);

@@ -26,6 +26,10 @@
 #include <string>
 #include <tuple>
 
+namespace mss::net {
+class imap_client;
+}
+
 namespace mss_cli {
 
 /** Everything a command needs; each part is made when first asked for. */
@@ -49,9 +53,16 @@ public:
     const mss::domain::person& person();
     /** The configured mailbox. */
     const mss::domain::mailbox& mailbox();
+    /** The account the mailbox is linked to: the person's for a PER or CAB box, the structure's
+     *  (`structure_id`) for an ORG or APP box. Throws `usage_error` when `structure_id` is missing. */
+    mss::domain::account_ref account();
+    /** Whether the mailbox belongs to a structure (ORG or APP). */
+    bool structure_mailbox();
 
     /** IMAP access to the mailbox, as the mailbox (password from $MSS_PASSWORD). */
     mss::transport::mailbox_access& imap();
+    /** Closes the IMAP connection, if one is open (a running operation ends with operation_aborted). */
+    void close_imap();
     /** Submission as the mailbox (password from $MSS_PASSWORD). */
     mss::transport::mail_submission& smtp();
 
@@ -60,7 +71,8 @@ public:
     mss::service::folder_service& folders();
     mss::service::send_service& sender();
 
-    /** The mailbox's link to the person's account; a `failure` with a hint when not linked. */
+    /** The mailbox's link to its account (`account()`), readable by the person (owner, or delegate
+     *  of the structure); a `failure` with a hint when not linked or not allowed. */
     mss::domain::mailbox_link require_link();
 
     /** Synchronises the mailbox once, with a progress bar on a terminal. Throws `failure`. */
@@ -98,6 +110,7 @@ private:
     std::optional<mss::domain::person> person_;
     std::optional<mss::domain::mailbox> mailbox_;
     std::unique_ptr<mss::transport::mailbox_access> imap_;
+    mss::net::imap_client* imap_client_ = nullptr;  // imap_, as what it is
     std::unique_ptr<mss::transport::mail_submission> smtp_;
     std::unique_ptr<mss::transport::mail_submission> code_sender_;
     std::unique_ptr<mss::service::link_service> links_;

@@ -3,7 +3,9 @@
 # `mss` end to end against the sandbox operator (scripts/sandbox): Dr Martin links his box (the
 # one-time code mailed by LIAISON, read from the box), syncs, lists his folders, writes to
 # Dr Bernard with an attachment; Dr Bernard links hers and replies; Dr Martin forwards; documents
-# of a patient's file; a new message to a patient is refused.
+# of a patient's file; a new message to a patient is refused; Dr Bernard watches her box (IDLE) and
+# sees Dr Martin's next message arrive; the cardiology department's ORG box is linked by its first
+# administrator, a delegate sees its folders until revoked.
 #   mss_sandbox_test.sh MSS SANDBOX_SCRIPT SOURCE_DIR TRUST_SPACE_DIR WORK_DIR
 set -u
 MSS=$1 SANDBOX=$2 SRC=$3 TRUST=$4 WORK=$5
@@ -130,7 +132,79 @@ step "send-documents with the default subject" 0 '"ok":true,"state":"sent".*"sub
     martin --json send-documents --to "$MSS_SANDBOX_DR_BERNARD_ADDRESS" --document lettre.xml --category "Lettre de sortie" \
     --patient-family Dupont --patient-given Marie --patient-birth-date 1950-02-01 --patient-ins 279035121518989 --body "$TAG"
 
-echo "7. Unlink"
+# wait_for FILE REGEX SECONDS: until a line of FILE matches.
+wait_for() {
+    n=0
+    while ! grep -Eq -- "$2" "$1" 2>/dev/null; do
+        n=$((n + 1))
+        [ $n -lt $(($3 * 10)) ] || return 1
+        sleep 0.1
+    done
+}
+
+echo "7. Dr Bernard watches her box while Dr Martin writes"
+step "a watch with --for stops by itself" 0 'watching .*stopped \(time\) after 1 synchronisation' bernard sync --watch --for 2
+step "--for needs --watch" 2 '--for goes with --watch' bernard sync --for 2
+# Started directly (not through the shell function): $! is then the tool itself, which gets the signal.
+env MSS_PASSWORD="$MSS_SANDBOX_DR_BERNARD_PASSWORD" "$MSS" --config bernard.config --json sync --watch --for 120 \
+    >watch.txt 2>watch.err &
+WATCH=$!
+if ! wait_for watch.txt '"event":"watching"' 30; then
+    kill "$WATCH" 2>/dev/null
+    cat watch.txt watch.err >out.txt
+    fail "the watch did not start"
+fi
+echo "ok: the watch caught up and idles"
+step "Dr Martin writes while she watches" 0 '"ok":true,"state":"sent"' martin --json send --to "$MSS_SANDBOX_DR_BERNARD_ADDRESS" \
+    --subject "Push $TAG" --body "Arrive-t-il tout de suite ?"
+if ! wait_for watch.txt "\"event\":\"new\",\"id\":\"INBOX:[0-9]+:[0-9]+\".*\"subject\":\"Push $TAG\"" 15; then
+    kill "$WATCH" 2>/dev/null
+    cat watch.txt watch.err >out.txt
+    fail "the new message was not reported by the watch within 15 s"
+fi
+echo "ok: the watch printed the new message"
+kill -TERM "$WATCH"
+wait "$WATCH"
+got=$?
+cat watch.txt watch.err >out.txt
+[ "$got" = 0 ] || fail "the watch stopped by SIGTERM exited $got"
+grep -q '"event":"stopped","reason":"SIGTERM"' watch.txt || fail "the watch did not say it stopped on SIGTERM"
+echo "ok: SIGTERM stops the watch cleanly (exit 0)"
+step "the pushed message is in the index" 0 "\"subject\":\"Push $TAG\"" bernard --json list professionals-received
+
+echo "8. The cardiology department's ORG box and its delegates"
+org_config() {  # org_config FILE PERSON
+    config "$1" "$MSS_SANDBOX_CARDIOLOGIE_CHU_ADDRESS" "$2" "" "$WORK/chu.db"
+    sed -i '/^rpps = $/d' "$1"
+    printf 'mailbox_type = ORG\nstructure_id = s-chu-cardio\nmailbox_label = Cardiologie CHU\n' >>"$1"
+}
+org_config cadre.config p-cadre
+org_config durand.config p-durand
+cadre() { env MSS_PASSWORD="$MSS_SANDBOX_CARDIOLOGIE_CHU_PASSWORD" "$MSS" --config cadre.config "$@"; }
+durand() { env -u MSS_PASSWORD "$MSS" --config durand.config "$@"; }
+step "an ORG box is linked by an administrator only" 1 'neither owns the mailbox nor is a delegate.*hint: .*mss delegate' cadre link
+step "no delegate before the structure has an administrator" 1 'has no administrator yet.*hint: name the first one' \
+    cadre delegate add p-durand
+step "the first administrator names herself" 0 'p-cadre is now an administrator of s-chu-cardio.*first administrator' \
+    cadre delegate add p-cadre --role administrator
+step "she links the ORG box with the code read from it" 0 '"state":"ready"' cadre --json link --from-mailbox --wait 30
+step "the box is linked to the structure" 0 'ready' cadre link --status
+step "Durand does not see the box yet" 1 'p-durand may not read.*hint: an administrator of s-chu-cardio' durand folders
+step "Durand cannot make himself a delegate" 1 'p-durand may not manage the delegates' durand delegate add p-durand
+step "the administrator makes Durand a delegate" 0 '"action":"granted","structure":"s-chu-cardio".*"person":"p-durand","role":"delegate"' \
+    cadre --json delegate add p-durand
+step "the delegates are listed" 0 '"person":"p-cadre","role":"administrator".*"person":"p-durand","role":"delegate"' \
+    durand --json delegate list
+step "Durand sees the ORG box's folders" 0 '"mailbox":"cardiologie.chu@regional.mssante.test".*"key":"all","name":"[^"]*","parent":null,"total":[1-9][0-9]*' \
+    durand --json folders
+step "a delegate cannot revoke" 1 'p-durand may not manage the delegates' durand delegate remove p-cadre
+step "the administrator revokes Durand" 0 'p-durand is no longer a delegate' cadre delegate remove p-durand
+step "revoked, Durand sees nothing at once" 1 'p-durand may not read.*revoked' durand folders
+step "the revocation stays on record" 0 '"person":"p-durand","role":"delegate".*"active":false,"revoked_at"' \
+    cadre --json delegate list --all
+step "the administrator unlinks the ORG box" 0 'is unlinked' cadre unlink
+
+echo "9. Unlink"
 step "Dr Bernard unlinks" 0 'is unlinked' bernard unlink
 step "her folders are gone" 1 'not linked.*hint: link it first' bernard folders
 echo "every step of mss worked"

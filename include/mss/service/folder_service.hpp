@@ -34,7 +34,7 @@ struct listed_message
     std::string counterpart_label;
 };
 
-/** @brief A page of a virtual folder and the unread counts of every folder. */
+/** @brief A page of a virtual folder and the unread and total counts of every folder. */
 struct folder_listing
 {
     /** @brief The page, newest first. */
@@ -43,6 +43,8 @@ struct folder_listing
     std::optional<store::message_cursor> next;
     /** @brief Unread messages per virtual folder (indexed like `domain::all_virtual_folders`). */
     store::unread_counts unread{};
+    /** @brief Messages per virtual folder, read and unread (indexed like `domain::all_virtual_folders`). */
+    store::message_counts totals{};
 };
 
 /** @brief The platform's knowledge of a patient, for display: e.g. "DUPONT Marie (INS …)". */
@@ -67,13 +69,17 @@ public:
     /** @brief Sets the hook that names patients. Without it, a patient shows as "Patient (INS …)". */
     void set_patient_label_hook(patient_label_hook hook) { patient_label_ = std::move(hook); }
 
-    /** @brief A page of `folder` for `who`, with unread counts. */
+    /** @brief A page of `folder` for `who`, with unread and total counts. */
     boost::system::result<folder_listing> list(const domain::person& who, domain::virtual_folder folder,
                                                std::optional<store::message_cursor> after = {},
                                                std::size_t limit = 50);
 
     /** @brief Unread counts of every folder for `who`. */
     boost::system::result<store::unread_counts> unread(const domain::person& who);
+
+    /** @brief Message counts (read and unread) of every folder for `who`: the number of messages
+     *         `list` would show page after page, read from the store's counters. */
+    boost::system::result<store::message_counts> totals(const domain::person& who);
 
     /** @brief Marks a message read (or unread) in the index and on the server (`\Seen`).
      *  @par Handler signature

@@ -36,6 +36,10 @@ struct sync_report
     /** @brief Read receipts found among the new received messages and recorded against the
      *         message they are about (see `store::store::receipts_for`). */
     std::size_t receipts = 0;
+    /** @brief Read receipts not recorded because their reader was not a recipient of the message
+     *         they name, as the outbox knows it (forged or misdirected); they stay indexed as
+     *         ordinary messages. */
+    std::size_t receipts_ignored = 0;
 };
 
 /** @brief Progress of a long synchronisation: `done` of `total` new messages indexed. */
@@ -52,7 +56,10 @@ using sync_progress = std::function<void(std::size_t done, std::size_t total)>;
  *
  *  A new received message that is a read receipt (RFC 8098, announced by its header) is fetched
  *  whole and recorded against the message it is about, in the same store transaction as its index
- *  entry; it stays an ordinary message of the folders.
+ *  entry; it stays an ordinary message of the folders. When the outbox knows the message it is
+ *  about (`store::store::outbox_item_by_message_id`), a receipt is only recorded if its reader
+ *  (`Final-Recipient`) was one of that message's recipients: anybody can write a receipt naming
+ *  any Message-ID, only a recipient can have read the message.
  *
  *  The index is written in batches whose new messages are idempotent and whose sync state only
  *  advances with the last batch: a crash in the middle costs a re-fetch, never a duplicate or a

@@ -55,6 +55,8 @@ public:
     boost::system::result<message_page> list(const folder_query& query) override;
     boost::system::result<unread_counts> count_unread(const std::vector<std::string>& mailboxes,
                                                       bool patients_allowed) override;
+    boost::system::result<message_counts> count_messages(const std::vector<std::string>& mailboxes,
+                                                         bool patients_allowed) override;
 
     boost::system::result<std::vector<receipt_record>> receipts_for(std::string_view mailbox,
                                                                      std::string_view message_id) override;
@@ -64,6 +66,8 @@ public:
     boost::system::error_code update_outbox(const outbox_item& item) override;
     boost::system::result<std::vector<outbox_item>> due_outbox(std::chrono::sys_seconds now) override;
     boost::system::result<std::vector<outbox_item>> pending_copies() override;
+    boost::system::result<std::optional<outbox_item>> outbox_item_by_message_id(std::string_view mailbox,
+                                                                                 std::string_view message_id) override;
 
 private:
     struct state;

@@ -152,6 +152,9 @@ struct outbox_item
 /** @brief Unread messages per virtual folder, indexed like `domain::all_virtual_folders`. */
 using unread_counts = std::array<std::size_t, domain::all_virtual_folders.size()>;
 
+/** @brief Messages per virtual folder (read and unread), indexed like `domain::all_virtual_folders`. */
+using message_counts = std::array<std::size_t, domain::all_virtual_folders.size()>;
+
 /** @brief Where the library keeps its state: links, pending one-time codes (hashes only), code
  *         requests (for throttling), delegations and the audit trail, inbox settings, the message
  *         index with folder membership and flags, and synchronisation state.
@@ -253,6 +256,16 @@ public:
     /** @brief Unread messages per virtual folder over `mailboxes`. */
     virtual boost::system::result<unread_counts> count_unread(const std::vector<std::string>& mailboxes,
                                                               bool patients_allowed) = 0;
+    /** @brief Messages (read and unread) per virtual folder over `mailboxes`: what `list` would
+     *         return page after page, counted. Without patient rights patient exchanges count
+     *         nowhere, as they show nowhere.
+     *
+     *  The shipped stores keep counters next to the unread ones, so the call reads a few rows
+     *  whatever the size of the index. This default pages through `list` (correct, but linear in
+     *  the index): a store of its own should override it.
+     */
+    virtual boost::system::result<message_counts> count_messages(const std::vector<std::string>& mailboxes,
+                                                                 bool patients_allowed);
     ///@}
 
     /** @name Read receipts
@@ -283,6 +296,15 @@ public:
     virtual boost::system::result<std::vector<outbox_item>> due_outbox(std::chrono::sys_seconds now) = 0;
     /** @brief Sent items whose copy in Sent is still to be made. */
     virtual boost::system::result<std::vector<outbox_item>> pending_copies() = 0;
+    /** @brief The item sent from `mailbox` with `Message-ID` `message_id` (without angle
+     *         brackets), if the outbox has it: what a read receipt about that message is checked
+     *         against (its recipients).
+     *
+     *  The shipped stores look it up by its (unique, indexed) Message-ID. This default answers
+     *  "unknown", which leaves receipts unchecked: a store of its own should override it.
+     */
+    virtual boost::system::result<std::optional<outbox_item>> outbox_item_by_message_id(std::string_view mailbox,
+                                                                                         std::string_view message_id);
     ///@}
 };
 

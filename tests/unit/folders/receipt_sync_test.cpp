@@ -171,10 +171,75 @@ TEST_SUITE("folders: read receipts")
         const auto inbox = folders.list(w.dr_martin, virtual_folder::inbox).value();
         CHECK(inbox.messages.size() == 2);
         CHECK(unread_in(inbox.unread, virtual_folder::inbox) == 2);
+        // Totals count read and unread alike: two sent, two received (one of them the receipt).
+        const auto totals = folders.totals(w.dr_martin).value();
+        CHECK(totals[static_cast<std::size_t>(virtual_folder::all)] == 4);
+        CHECK(totals[static_cast<std::size_t>(virtual_folder::professionals_sent)] == 2);
+        CHECK(totals[static_cast<std::size_t>(virtual_folder::inbox)] == 2);
+        CHECK(inbox.totals == totals);
 
         // Nothing new: nothing fetched again, nothing recorded twice.
         CHECK(w.sync(s, link).receipts == 0);
         CHECK(db.receipts_for(w.martin.str(), "orig-1@regional.mssante.test").value().size() == 1);
+    }
+
+    TEST_CASE_TEMPLATE("a receipt whose reader was not a recipient of the message, as the outbox knows it, is "
+                       "not recorded",
+                       F, memory_fixture, sqlite_fixture)
+    {
+        F f;
+        auto& db = f.get();
+        world w;
+        const auto link = w.link(db);
+        // As the sender typed it; receipts name their reader in lower case.
+        const auto durand = addr("Dr.Durand@regional.mssante.test");
+        const auto mallory = addr("mallory@regional.mssante.test");
+        // Sent through the library: the outbox knows its recipients, Bernard and (Cc) Durand.
+        const std::string sent = w.original("orig-out@regional.mssante.test");
+        store::outbox_item item{0, w.dr_martin.ref(), w.dr_martin.id,
+                                {w.martin, {{w.bernard}, {durand}}, "orig-out@regional.mssante.test", sent, false, false}};
+        item.created_at = read_at - 1h;
+        REQUIRE(db.enqueue(item).has_value());
+        w.op.deliver(w.martin, "Sent", sent, transport::message_flags::seen);
+        // Sent from another client: the outbox does not know whom it went to.
+        const std::string elsewhere = w.original("orig-else@regional.mssante.test");
+        w.op.deliver(w.martin, "Sent", elsewhere, transport::message_flags::seen);
+
+        auto receipt_by = [&](const std::string& original, const std::string& id, const domain::email_address& reader) {
+            const auto request = service::receipt_requested(original).value();
+            diagnostics diag;
+            auto mdn = service::make_read_receipt(request, {reader, domain::mailbox_type::per, "", ""}, "NIL-TEST", id,
+                                                  read_at, diag);
+            REQUIRE(mdn.has_value());
+            return mdn->data;
+        };
+        w.op.deliver(w.martin, "INBOX", receipt_by(sent, "mdn-b@regional.mssante.test", w.bernard));
+        // Mallory never received it: a receipt in her name is a forgery.
+        const auto forged_uid =
+            w.op.deliver(w.martin, "INBOX", receipt_by(sent, "mdn-m@regional.mssante.test", mallory));
+        // Durand's receipt names "dr.durand": the same mailbox as the recipient "Dr.Durand".
+        w.op.deliver(w.martin, "INBOX",
+                     receipt_by(sent, "mdn-d@regional.mssante.test", addr("dr.durand@regional.mssante.test")));
+        // Nothing to check this one against: recorded as before.
+        w.op.deliver(w.martin, "INBOX", receipt_by(elsewhere, "mdn-e@regional.mssante.test", mallory));
+
+        service::sync_service s(w.io.get_executor(), db);
+        const auto report = w.sync(s, link);
+        CHECK(report.added == 6);
+        CHECK(report.receipts == 3);
+        CHECK(report.receipts_ignored == 1);
+
+        const auto out = db.receipts_for(w.martin.str(), "orig-out@regional.mssante.test").value();
+        REQUIRE(out.size() == 2);
+        CHECK(out[0].reader == w.bernard.str());
+        CHECK(out[1].reader == "dr.durand@regional.mssante.test");
+        const auto else_receipts = db.receipts_for(w.martin.str(), "orig-else@regional.mssante.test").value();
+        REQUIRE(else_receipts.size() == 1);
+        CHECK(else_receipts[0].reader == mallory.str());
+        // The forged receipt stays an ordinary message of the index.
+        const auto inbox_state = db.sync_state(w.martin.str(), "INBOX").value();
+        CHECK(db.find_message({w.martin.str(), "INBOX", inbox_state.uid_validity, forged_uid}).value().has_value());
+        CHECK(db.receipts_for_outbox(1).value().size() == 2);
     }
 
     TEST_CASE("receipts Martin sends himself (in Sent) are not receipts for him; a huge report is only indexed")

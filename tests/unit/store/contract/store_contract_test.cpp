@@ -443,6 +443,27 @@ TEST_CASE_TEMPLATE("store: items left sending by a crash are due again; failed o
     CHECK(due[0].id == a.id);
 }
 
+TEST_CASE_TEMPLATE("store: an outbox item is found by its Message-ID and sending mailbox", F, memory_fixture,
+                   sqlite_fixture)
+{
+    F f;
+    auto& db = f.get();
+    const auto id = db.enqueue(outbox_message("orig-1@regional.mssante.test")).value();
+    REQUIRE(db.enqueue(outbox_message("orig-2@regional.mssante.test")).has_value());
+    auto found = db.outbox_item_by_message_id("dr.martin@regional.mssante.test", "orig-1@regional.mssante.test").value();
+    REQUIRE(found.has_value());
+    CHECK(found->id == id);
+    REQUIRE(found->message.recipients.size() == 2);
+    CHECK(found->message.recipients[0].address.str() == "dr.bernard@national.mssante.test");
+    // Another mailbox's message, or an unknown one: none.
+    CHECK_FALSE(db.outbox_item_by_message_id("dr.bernard@national.mssante.test", "orig-1@regional.mssante.test")
+                    .value()
+                    .has_value());
+    CHECK_FALSE(db.outbox_item_by_message_id("dr.martin@regional.mssante.test", "orig-3@regional.mssante.test")
+                    .value()
+                    .has_value());
+}
+
 TEST_CASE("outbox: retries back off exponentially up to a cap, then give up")
 {
     const domain::retry_policy policy{30s, 5min, 6};
