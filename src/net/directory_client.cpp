@@ -7,7 +7,7 @@
 // for the whole search. Per-step limits use tcp_stream::expires_after (Boost 1.81 has no
 // cancel_after), bounded by what remains of the deadline. Cancellation and destruction close the
 // socket (never destroy the stream under a pending operation); the coroutine then sees
-// `cancelled` and completes with operation_aborted. The handler is always completed through
+// the cancellation and completes with operation_aborted. The handler is always completed through
 // complete_later, never inside do_search().
 #include <mss/net/directory_client.hpp>
 
@@ -16,11 +16,10 @@
 #include <mss/net/tls_context.hpp>
 
 #include "net/detail/complete_later.hpp"
+#include "net/detail/operation_guard.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -202,27 +201,12 @@ struct directory_client::impl : std::enable_shared_from_this<impl>
                 asio::any_completion_handler<search_signature> handler)
     {
         diag.clear();
-        if (busy)
+        if (!operation.begin(handler, shared_from_this()))
         {
             diag.set_client_message("a search is already running on this directory client");
             complete_later(executor, std::move(handler), make_error_code(mss::errc::operation_in_progress),
                            dir::search_result{});
             return;
-        }
-        busy = true;
-        cancelled = false;
-        slot = asio::get_associated_cancellation_slot(handler);
-        if (slot.is_connected())
-        {
-            std::weak_ptr<impl> weak = shared_from_this();
-            slot.assign(
-                [weak](asio::cancellation_type type)
-                {
-                    if ((type & asio::cancellation_type::terminal) == asio::cancellation_type::none)
-                        return;
-                    if (auto self = weak.lock())
-                        self->abort();
-                });
         }
         auto op = std::make_shared<search_op>(std::move(handler));
         op->q = &q;
@@ -250,24 +234,21 @@ struct directory_client::impl : std::enable_shared_from_this<impl>
         {
             ec = e.code();
         }
-        if (self->cancelled)
+        if (self->operation.cancelled())
         {
             ec = asio::error::operation_aborted;
             op->diag->set_client_message("the search was cancelled");
-            self->drop();
+            self->drop_connection();
         }
         if (ec)
             result = {};
-        if (self->slot.is_connected())
-            self->slot.clear();
-        self->slot = {};
-        self->busy = false;
+        self->operation.end();
         complete_later(self->executor, std::move(op->handler), ec, std::move(result));
     }
 
     void abort() noexcept
     {
-        cancelled = true;
+        operation.cancel();
         close_socket();
     }
 
@@ -285,7 +266,7 @@ struct directory_client::impl : std::enable_shared_from_this<impl>
     }
 
     // Forgets the connection: only when no operation is pending on it.
-    void drop() noexcept
+    void drop_connection() noexcept
     {
         close_socket();
         stream.reset();
@@ -439,7 +420,7 @@ struct directory_client::impl : std::enable_shared_from_this<impl>
     {
         if (!ec)
             return ec;
-        if (cancelled)
+        if (operation.cancelled())
             return asio::error::operation_aborted;
         if (ec != beast::error::timeout)
             return ec;
@@ -462,10 +443,10 @@ struct directory_client::impl : std::enable_shared_from_this<impl>
     asio::awaitable<error_code> connect(const url_parts& u, clock_type::time_point deadline,
                                         diagnostics& diag)
     {
-        drop();
+        drop_connection();
         const std::string where = u.host + ":" + u.port;
         auto [resolve_ec, endpoints] = co_await resolver.async_resolve(u.host, u.port, use_tuple);
-        if (cancelled)
+        if (operation.cancelled())
             co_return asio::error::operation_aborted;
         if (resolve_ec)
         {
@@ -530,35 +511,36 @@ struct directory_client::impl : std::enable_shared_from_this<impl>
             if (auto ec = arm({}, deadline))
                 co_return ec;
             auto [write_ec, written] = co_await http::async_write(*stream, request, use_tuple);
-            if (write_ec && reused && !cancelled && is_connection_lost(write_ec))
+            if (write_ec && reused && !operation.cancelled() && is_connection_lost(write_ec))
             {
-                drop();  // the server closed the kept connection while it was idle: reopen once
+                drop_connection();  // the server closed the kept connection while it was idle: reopen once
                 continue;
             }
             if (auto ec = map_error(write_ec, phase::exchange, deadline))
             {
                 diag.set_client_message("cannot send the request to " + u.host_header + ": " + ec.message());
-                drop();
+                drop_connection();
                 co_return ec;
             }
             http::response_parser<http::string_body> parser;
             parser.body_limit(config.limits.max_bytes);
             auto [read_ec, read] = co_await http::async_read(*stream, buffer, parser, use_tuple);
-            if (read_ec && reused && !cancelled && !parser.got_some() && is_connection_lost(read_ec))
+            if (read_ec && reused && !operation.cancelled() && !parser.got_some() &&
+                is_connection_lost(read_ec))
             {
-                drop();
+                drop_connection();
                 continue;
             }
             if (read_ec == http::error::body_limit)
             {
                 diag.set_client_message("the directory response is larger than " +
                                         std::to_string(config.limits.max_bytes) + " bytes");
-                drop();
+                drop_connection();
                 co_return make_error_code(dir::errc::fhir_too_large);
             }
             if (auto ec = map_error(read_ec, phase::exchange, deadline))
             {
-                drop();
+                drop_connection();
                 // Beast's HTTP errors (a bad status line, a connection closed mid-message): the
                 // server's answer is not usable. Other errors (TLS, socket, timeouts) stay as
                 // they are.
@@ -573,7 +555,7 @@ struct directory_client::impl : std::enable_shared_from_this<impl>
             }
             response = parser.release();
             if (!response.keep_alive())
-                drop();
+                drop_connection();
             co_return error_code();
         }
         diag.set_client_message("the directory server closed the connection twice before answering");
@@ -588,9 +570,7 @@ struct directory_client::impl : std::enable_shared_from_this<impl>
     std::string connected_origin;
     bool reusable = false;
     beast::flat_buffer buffer;
-    asio::cancellation_slot slot;  // of the running search's handler
-    bool busy = false;
-    bool cancelled = false;
+    detail::operation_guard operation;  // the running one, if any
 };
 
 directory_client::directory_client(asio::any_io_executor executor, directory_client_config config)
@@ -601,10 +581,7 @@ directory_client::directory_client(asio::any_io_executor executor, directory_cli
 directory_client::~directory_client()
 {
     // A running search holds the state; closing makes it complete with operation_aborted.
-    if (impl_->busy)
-        impl_->abort();
-    else
-        impl_->drop();
+    detail::close_client(*impl_);
 }
 
 asio::any_io_executor directory_client::get_executor() const
@@ -614,10 +591,7 @@ asio::any_io_executor directory_client::get_executor() const
 
 void directory_client::close() noexcept
 {
-    if (impl_->busy)
-        impl_->abort();
-    else
-        impl_->drop();
+    detail::close_client(*impl_);
 }
 
 void directory_client::set_api_key(std::string api_key)

@@ -16,11 +16,10 @@
 
 #include "net/detail/complete_later.hpp"
 #include "net/detail/connection.hpp"
+#include "net/detail/operation_guard.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -403,40 +402,9 @@ struct imap_client::impl : std::enable_shared_from_this<impl>
 
     // ---- operations: start, end, cancel ------------------------------------------------------
 
-    template <class Handler>
-    bool begin(Handler& handler)
-    {
-        if (busy)
-            return false;
-        busy = true;
-        cancelled = false;
-        slot = asio::get_associated_cancellation_slot(handler);
-        if (slot.is_connected())
-        {
-            std::weak_ptr<impl> weak = shared_from_this();
-            slot.assign(
-                [weak](asio::cancellation_type type)
-                {
-                    if ((type & asio::cancellation_type::terminal) == asio::cancellation_type::none)
-                        return;
-                    if (auto self = weak.lock())
-                        self->abort();
-                });
-        }
-        return true;
-    }
-
-    void end()
-    {
-        if (slot.is_connected())
-            slot.clear();
-        slot = {};
-        busy = false;
-    }
-
     void abort() noexcept
     {
-        cancelled = true;
+        operation.cancel();
         ready = false;
         conn.cancel();
         timer.cancel();
@@ -455,7 +423,7 @@ struct imap_client::impl : std::enable_shared_from_this<impl>
     template <class T, class Signature, class Body>
     void launch(asio::any_completion_handler<Signature> handler, diagnostics& diag, Body body)
     {
-        if (!begin(handler))
+        if (!operation.begin(handler, shared_from_this()))
         {
             diag.clear();
             diag.set_client_message("an operation is already running on this IMAP client");
@@ -499,17 +467,10 @@ struct imap_client::impl : std::enable_shared_from_this<impl>
     template <class Signature, class T>
     void finish(asio::any_completion_handler<Signature> handler, diagnostics& diag, error_code ec, T value)
     {
-        if (cancelled)
-        {
-            // The socket is closed: keep nothing of it, and say why the operation stopped.
+        // The socket of a cancelled operation is closed: keep nothing of it.
+        if (operation.report_cancellation(ec, diag))
             drop_connection();
-            if (ec)
-            {
-                ec = asio::error::operation_aborted;
-                diag.set_client_message("the operation was cancelled");
-            }
-        }
-        end();
+        operation.end();
         deliver(std::move(handler), ec, std::move(value));
     }
 
@@ -691,7 +652,7 @@ struct imap_client::impl : std::enable_shared_from_this<impl>
             keep_session = false;
             result<T> r = co_await step();
             const error_code ec = r.first;
-            if (ec && !cancelled && reused && may_retry && attempt == 0 && is_connection_lost(ec))
+            if (ec && !operation.cancelled() && reused && may_retry && attempt == 0 && is_connection_lost(ec))
             {
                 drop_connection();
                 diag.clear();
@@ -1321,7 +1282,7 @@ struct imap_client::impl : std::enable_shared_from_this<impl>
                     timer.expires_after(std::min(remaining, config.poll_interval));
                     auto token = tuple_token();
                     co_await timer.async_wait(token);
-                    if (cancelled)
+                    if (operation.cancelled())
                         ec = asio::error::operation_aborted;
                 }
                 else if (!ec && !changed)
@@ -1359,14 +1320,12 @@ struct imap_client::impl : std::enable_shared_from_this<impl>
     detail::connection conn;
     std::unique_ptr<imap::session_state> session;                   // of the current connection
     asio::steady_timer timer;                                       // IDLE period, NOOP interval
-    asio::cancellation_slot slot;                                   // of the running operation's handler
     std::string selected;                                           // the selected folder; empty when none
     std::map<std::string, transport::folder_sync_state> last_sync;  // state reported per folder
-    bool busy = false;
-    bool cancelled = false;
-    bool ready = false;         // an authenticated session is open
-    bool qresync = false;       // QRESYNC enabled on the session
-    bool condstore = false;     // CONDSTORE usable on the session
+    detail::operation_guard operation;                              // the running one, if any
+    bool ready = false;                                             // an authenticated session is open
+    bool qresync = false;                                           // QRESYNC enabled on the session
+    bool condstore = false;                                         // CONDSTORE usable on the session
     bool keep_session = false;  // the step's error is a verdict, not a broken session
     diagnostics logout_diag;
 };
@@ -1389,10 +1348,7 @@ asio::any_io_executor imap_client::get_executor() const
 
 void imap_client::close() noexcept
 {
-    if (impl_->busy)
-        impl_->abort();
-    else
-        impl_->drop_connection();
+    detail::close_client(*impl_);
 }
 
 bool imap_client::is_connected() const noexcept

@@ -9,9 +9,8 @@
 
 #include "net/detail/complete_later.hpp"
 #include "net/detail/connection.hpp"
+#include "net/detail/operation_guard.hpp"
 
-#include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 
@@ -162,40 +161,9 @@ struct smtp_client::impl : std::enable_shared_from_this<impl>
 
     // ---- shared by the operations ------------------------------------------------------------
 
-    template <class Handler>
-    bool begin(Handler& handler)
-    {
-        if (busy)
-            return false;
-        busy = true;
-        cancelled = false;
-        slot = asio::get_associated_cancellation_slot(handler);
-        if (slot.is_connected())
-        {
-            std::weak_ptr<impl> weak = shared_from_this();
-            slot.assign(
-                [weak](asio::cancellation_type type)
-                {
-                    if ((type & asio::cancellation_type::terminal) == asio::cancellation_type::none)
-                        return;
-                    if (auto self = weak.lock())
-                        self->abort();
-                });
-        }
-        return true;
-    }
-
-    void end()
-    {
-        if (slot.is_connected())
-            slot.clear();
-        slot = {};
-        busy = false;
-    }
-
     void abort() noexcept
     {
-        cancelled = true;
+        operation.cancel();
         ready = false;
         conn.cancel();
     }
@@ -212,7 +180,7 @@ struct smtp_client::impl : std::enable_shared_from_this<impl>
     void submit(const transport::outgoing_message& message, diagnostics& diag,
                 asio::any_completion_handler<submit_signature> handler)
     {
-        if (!begin(handler))
+        if (!operation.begin(handler, shared_from_this()))
         {
             diag.clear();
             diag.set_client_message("a submission or QUIT is already running on this SMTP client");
@@ -336,7 +304,7 @@ struct smtp_client::impl : std::enable_shared_from_this<impl>
             [self = shared_from_this(), op](error_code ec) mutable
             {
                 // A message accepted just before a cancellation is reported as sent: it was.
-                if (!ec || self->cancelled)
+                if (!ec || self->operation.cancelled())
                     return self->finish(std::move(op), ec, to_result(op->send->result()));
                 if (!op->fresh && !op->retried && idle_closed(ec, *op->send))
                 {
@@ -383,7 +351,7 @@ struct smtp_client::impl : std::enable_shared_from_this<impl>
 
     bool cancelled_error(error_code& ec) const noexcept
     {
-        if (!cancelled)
+        if (!operation.cancelled())
             return false;
         ec = asio::error::operation_aborted;
         return true;
@@ -391,17 +359,10 @@ struct smtp_client::impl : std::enable_shared_from_this<impl>
 
     void finish(std::shared_ptr<submit_op> op, error_code ec, transport::submission_result result = {})
     {
-        if (cancelled)
-        {
-            // The socket is closed: keep nothing of it, and say why the operation stopped.
+        // The socket of a cancelled operation is closed: keep nothing of it.
+        if (operation.report_cancellation(ec, *op->diag))
             ready = false;
-            if (ec)
-            {
-                ec = asio::error::operation_aborted;
-                op->diag->set_client_message("the operation was cancelled");
-            }
-        }
-        end();
+        operation.end();
         complete_later(executor, std::move(op->handler), ec, std::move(result));
     }
 
@@ -409,14 +370,14 @@ struct smtp_client::impl : std::enable_shared_from_this<impl>
 
     void quit(asio::any_completion_handler<void(error_code)> handler)
     {
-        if (!begin(handler))
+        if (!operation.begin(handler, shared_from_this()))
             return complete_later(executor, std::move(handler),
                                   make_error_code(mss::errc::operation_in_progress));
         auto op = std::make_shared<quit_op>(std::move(handler));
         if (!conn.is_open())
         {
             drop_connection();
-            end();
+            operation.end();
             return complete_later(executor, std::move(op->handler), error_code());
         }
         ready = false;
@@ -431,7 +392,7 @@ struct smtp_client::impl : std::enable_shared_from_this<impl>
                                    self->drop_connection();
                                    error_code result = op->result;
                                    self->cancelled_error(result);
-                                   self->end();
+                                   self->operation.end();
                                    complete_later(self->executor, std::move(op->handler), result);
                                });
                        });
@@ -441,11 +402,9 @@ struct smtp_client::impl : std::enable_shared_from_this<impl>
     smtp_client_config config;
     std::optional<asio::ssl::context> tls_context;  // built by the first connection
     detail::connection conn;
-    smtp::capabilities capabilities;  // of the open session
-    asio::cancellation_slot slot;     // of the running operation's handler
-    bool busy = false;
-    bool cancelled = false;
-    bool ready = false;  // an authenticated session is open
+    smtp::capabilities capabilities;    // of the open session
+    detail::operation_guard operation;  // the running one, if any
+    bool ready = false;                 // an authenticated session is open
     bool needs_reset = false;
 };
 
@@ -467,10 +426,7 @@ asio::any_io_executor smtp_client::get_executor() const
 
 void smtp_client::close() noexcept
 {
-    if (impl_->busy)
-        impl_->abort();
-    else
-        impl_->drop_connection();
+    detail::close_client(*impl_);
 }
 
 bool smtp_client::is_connected() const noexcept

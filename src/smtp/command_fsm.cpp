@@ -16,14 +16,10 @@ command_fsm::command_fsm(command cmd, reply_parser_options parser) : command_(cm
 sansio::action command_fsm::resume(boost::system::error_code io_ec, std::string_view received)
 {
     const char* name = command_ == command::rset ? "RSET" : command_ == command::noop ? "NOOP" : "QUIT";
-    if (step_ == step::done)
-        return sansio::action::done(result_);
-    if (io_ec)
-    {
-        diag_.set_client_message(std::string("I/O error during ") + name);
-        return finish(io_ec);
-    }
-    input_.append(received);
+    const auto finish_with = [this](boost::system::error_code ec) { return finish(ec); };
+    if (auto act = detail::open_resume(step_ == step::done, result_, io_ec, name, received, input_, diag_,
+                                       finish_with))
+        return *act;
     if (step_ == step::start)
     {
         diag_.clear();
@@ -39,18 +35,8 @@ sansio::action command_fsm::resume(boost::system::error_code io_ec, std::string_
     }
     step_ = step::reading;
 
-    std::optional<reply> r;
-    boost::system::error_code ec;
-    switch (detail::next_reply(parser_, input_, r, ec, diag_))
-    {
-    case detail::read_status::need_more:
-        return sansio::action::read();
-    case detail::read_status::failed:
-        return finish(ec);
-    case detail::read_status::reply:
-        break;
-    }
-    reply_ = std::move(r);
+    if (auto act = detail::next_reply(parser_, input_, reply_, diag_, finish_with))
+        return *act;
     if (reply_->is_positive_completion())
     {
         if (detail::has_leftover(parser_, input_))

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <mss/diagnostics.hpp>
+#include <mss/sansio/action.hpp>
 #include <mss/smtp/reply.hpp>
 #include <mss/smtp/reply_parser.hpp>
 
@@ -11,21 +12,49 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace mss::smtp::detail
 {
 
-enum class read_status
+/** The opening every machine's resume() shares: once done, a machine repeats its result; an I/O
+ *  error ends it (`finish(io_ec)`), the client message naming the step it interrupted ("I/O
+ *  error during EHLO"); otherwise the bytes received join `input`, the bytes not used yet, and
+ *  the machine goes on with its own steps (nothing returned). */
+template <class Finish>
+std::optional<sansio::action> open_resume(bool done, boost::system::error_code result,
+                                          boost::system::error_code io_ec, std::string_view during,
+                                          std::string_view received, std::string& input, diagnostics& diag,
+                                          Finish&& finish)
 {
-    reply,      // `out` holds the next reply
-    need_more,  // ask the I/O layer to read
-    failed,     // `ec` set, `diag` filled by the parser
-};
+    if (done)
+        return sansio::action::done(result);
+    if (io_ec)
+    {
+        diag.set_client_message("I/O error during " + std::string(during));
+        return finish(io_ec);
+    }
+    input.append(received);
+    return std::nullopt;
+}
 
-/** Takes the next reply out of `input` (bytes received and not used yet), erasing what the
- *  parser consumed. Bytes after the reply stay in `input` for the next call. */
-read_status next_reply(reply_parser& parser, std::string& input, std::optional<reply>& out,
-                       boost::system::error_code& ec, diagnostics& diag);
+/** How every machine waits for a reply: takes the next one out of `input` into `out`, erasing
+ *  what the parser consumed (bytes after the reply stay for the next call), and returns nothing;
+ *  without a whole reply, returns the action the machine returns instead: read more, or
+ *  `finish(ec)` when the parser refused the bytes (`diag` filled by the parser). */
+template <class Finish>
+std::optional<sansio::action> next_reply(reply_parser& parser, std::string& input, std::optional<reply>& out,
+                                         diagnostics& diag, Finish&& finish)
+{
+    auto r = parser.feed(input, diag);
+    input.erase(0, r.consumed);
+    if (r.error)
+        return finish(r.error);
+    if (!r.parsed)
+        return sansio::action::read();
+    out = std::move(r.parsed);
+    return std::nullopt;
+}
 
 /** Tells whether bytes of a reply nobody has asked for yet are held. */
 inline bool has_leftover(const reply_parser& parser, const std::string& input) noexcept

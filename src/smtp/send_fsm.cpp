@@ -32,18 +32,15 @@ send_fsm::send_fsm(capabilities caps, send_params params)
 
 sansio::action send_fsm::resume(boost::system::error_code io_ec, std::string_view received)
 {
-    if (step_ == step::done)
-        return sansio::action::done(result_ec_);
-    if (io_ec)
-    {
-        const char* where = step_ == step::mail   ? "MAIL FROM"
-                            : step_ == step::rcpt ? "RCPT TO"
-                            : step_ == step::data ? "DATA"
-                            : step_ == step::body ? "the message data"
-                                                  : "RSET";
-        return fail(io_ec, std::string("I/O error during ") + where);
-    }
-    input_.append(received);
+    const char* during = step_ == step::mail   ? "MAIL FROM"
+                         : step_ == step::rcpt ? "RCPT TO"
+                         : step_ == step::data ? "DATA"
+                         : step_ == step::body ? "the message data"
+                                               : "RSET";
+    const auto finish_with = [this](boost::system::error_code ec) { return finish(ec); };
+    if (auto act = detail::open_resume(step_ == step::done, result_ec_, io_ec, during, received, input_,
+                                       diag_, finish_with))
+        return *act;
     if (step_ == step::start)
         return start();
     if (awaiting_write_)
@@ -58,16 +55,8 @@ sansio::action send_fsm::resume(boost::system::error_code io_ec, std::string_vie
     for (;;)
     {
         std::optional<reply> r;
-        boost::system::error_code ec;
-        switch (detail::next_reply(parser_, input_, r, ec, diag_))
-        {
-        case detail::read_status::need_more:
-            return sansio::action::read();
-        case detail::read_status::failed:
-            return finish(ec);
-        case detail::read_status::reply:
-            break;
-        }
+        if (auto act = detail::next_reply(parser_, input_, r, diag_, finish_with))
+            return *act;
         if (auto next = on_reply(*r))
             return *next;
     }

@@ -73,18 +73,15 @@ session_fsm::session_fsm(session_params params)
 
 sansio::action session_fsm::resume(boost::system::error_code io_ec, std::string_view received)
 {
-    if (step_ == step::done)
-        return sansio::action::done(result_);
-    if (io_ec)
-    {
-        const char* where = step_ == step::handshake  ? "the TLS handshake"
-                            : step_ == step::greeting ? "the greeting"
-                            : step_ == step::ehlo     ? "EHLO"
-                            : step_ == step::starttls ? "STARTTLS"
-                                                      : "AUTH";
-        return fail(io_ec, std::string("I/O error during ") + where);
-    }
-    input_.append(received);
+    const char* during = step_ == step::handshake  ? "the TLS handshake"
+                         : step_ == step::greeting ? "the greeting"
+                         : step_ == step::ehlo     ? "EHLO"
+                         : step_ == step::starttls ? "STARTTLS"
+                                                   : "AUTH";
+    const auto finish_with = [this](boost::system::error_code ec) { return finish(ec); };
+    if (auto act = detail::open_resume(step_ == step::done, result_, io_ec, during, received, input_, diag_,
+                                       finish_with))
+        return *act;
 
     if (step_ == step::start)
     {
@@ -112,16 +109,8 @@ sansio::action session_fsm::resume(boost::system::error_code io_ec, std::string_
     }
 
     std::optional<reply> r;
-    boost::system::error_code ec;
-    switch (detail::next_reply(parser_, input_, r, ec, diag_))
-    {
-    case detail::read_status::need_more:
-        return sansio::action::read();
-    case detail::read_status::failed:
-        return finish(ec);
-    case detail::read_status::reply:
-        break;
-    }
+    if (auto act = detail::next_reply(parser_, input_, r, diag_, finish_with))
+        return *act;
     return on_reply(*r);
 }
 
