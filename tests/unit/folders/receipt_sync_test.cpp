@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Read receipts found by synchronisation (initial, incremental and push) and linked to the sent
 // message they are about, over the in-memory operator and both stores.
+#include "operator_world.hpp"
+#include "unit/store/contract/store_fixtures.hpp"
+
 #include <mss/service/folder_service.hpp>
 #include <mss/service/read_receipt.hpp>
 #include <mss/service/sync_service.hpp>
@@ -13,65 +16,26 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <doctest/doctest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 
 using namespace mss;
+using namespace folders_test;
+using store_contract::memory_fixture;
+using store_contract::sqlite_fixture;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 using domain::virtual_folder;
 
 namespace {
 
-domain::email_address addr(std::string_view s) { return domain::email_address::parse(s).value(); }
-
 const std::chrono::sys_seconds read_at = std::chrono::sys_days(std::chrono::year(2026) / 11 / 26) + 10h + 5min;
 
-struct memory_fixture
+struct world : operator_world
 {
-    store::memory_store db;
-    store::store& get() { return db; }
-};
-
-struct sqlite_fixture
-{
-    std::filesystem::path path;
-    std::unique_ptr<store::sqlite_store> db;
-    sqlite_fixture()
-    {
-        static std::atomic<int> counter{0};
-        path = std::filesystem::temp_directory_path() /
-               ("mss-receipt-sync-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db");
-        diagnostics diag;
-        db = std::move(store::sqlite_store::open(path.string(), diag).value());
-    }
-    ~sqlite_fixture()
-    {
-        db.reset();
-        for (const char* suffix : {"", "-wal", "-shm"})
-            std::filesystem::remove(path.string() + suffix);
-    }
-    store::store& get() { return *db; }
-};
-
-struct world
-{
-    asio::io_context io;
-    transport::in_memory_operator op{io.get_executor()};
-    domain::trust_space space;
-    domain::email_address martin = addr("dr.martin@regional.mssante.test");
     domain::email_address bernard = addr("dr.bernard@regional.mssante.test");
-    domain::person dr_martin{"p-martin", "Dr Jean Martin", domain::rpps::parse("10000000009").value(), {}, "Médecin"};
-    std::unique_ptr<transport::mail_submission> submission = op.submission(addr("liaison@regional.mssante.test"));
 
-    world()
-    {
-        for (const auto& a : {martin, bernard, addr("liaison@regional.mssante.test")})
-            op.add_mailbox(a);
-        REQUIRE(space.add({"regional.mssante.test", "", "", "", "", "", 0}));
-    }
+    world() { open({martin, bernard}); }
 
     domain::mailbox_link link(store::store& db)
     {
@@ -102,28 +66,9 @@ struct world
 
     service::sync_report sync(service::sync_service& s, const domain::mailbox_link& link)
     {
-        auto access = op.access(martin);
-        diagnostics diag;
-        service::sync_report report;
-        boost::system::error_code result = make_error_code(boost::system::errc::io_error);
-        s.async_sync(link, *access, diag, {}, [&](auto ec, service::sync_report r) {
-            result = ec;
-            report = r;
-        });
-        io.restart();
-        io.run();
-        REQUIRE_MESSAGE(!result, result.message());
-        return report;
-    }
-
-    service::link_service links(store::store& db)
-    {
-        return service::link_service(io.get_executor(), db, space, *submission,
-                                     {addr("liaison@regional.mssante.test"), "SPICO", {}, {}});
+        return sync_link(s, link, martin);
     }
 };
-
-std::size_t unread_in(const store::unread_counts& c, virtual_folder f) { return c[static_cast<std::size_t>(f)]; }
 
 domain::message_key sent_key(store::store& db, const std::string& mailbox, std::uint32_t uid)
 {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Synchronisation into virtual folders over the in-memory operator.
+#include "operator_world.hpp"
+
 #include <mss/domain/errc.hpp>
 #include <mss/service/folder_service.hpp>
 #include <mss/service/sync_service.hpp>
@@ -17,13 +19,12 @@
 #include <filesystem>
 
 using namespace mss;
+using namespace folders_test;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 using domain::virtual_folder;
 
 namespace {
-
-domain::email_address addr(std::string_view s) { return domain::email_address::parse(s).value(); }
 
 std::string mail(std::string_view from, std::string_view to, std::string_view subject, std::string_view id)
 {
@@ -31,26 +32,13 @@ std::string mail(std::string_view from, std::string_view to, std::string_view su
            "\r\nMessage-ID: <" + std::string(id) + ">\r\n\r\nCorps du message\r\n";
 }
 
-std::size_t unread_in(const store::unread_counts& c, virtual_folder f) { return c[static_cast<std::size_t>(f)]; }
-
-struct world
+struct world : operator_world
 {
-    asio::io_context io;
-    transport::in_memory_operator op{io.get_executor()};
-    domain::trust_space space;
-    domain::email_address martin = addr("dr.martin@regional.mssante.test");
     domain::email_address cardio = addr("cardiologie.chu@regional.mssante.test");
     domain::email_address durand = addr("infirmier.durand@regional.mssante.test");
-    domain::person dr_martin{"p-martin", "Dr Jean Martin", domain::rpps::parse("10000000009").value(), {}, "Médecin"};
     domain::person nurse{"p-durand", "Paul Durand", {}, {}, "Infirmier"};
-    std::unique_ptr<transport::mail_submission> submission = op.submission(addr("liaison@regional.mssante.test"));
 
-    world()
-    {
-        for (const auto& a : {martin, cardio, durand, addr("liaison@regional.mssante.test")})
-            op.add_mailbox(a);
-        REQUIRE(space.add({"regional.mssante.test", "", "", "", "", "", 0}));
-    }
+    world() { open({martin, cardio, durand}); }
 
     void link(store::store& db, const domain::account_ref& account, const domain::email_address& box,
               domain::mailbox_type type)
@@ -61,25 +49,7 @@ struct world
     service::sync_report sync(service::sync_service& s, store::store& db, const domain::email_address& box,
                               service::sync_progress progress = {})
     {
-        auto link = db.link_of_mailbox(box.str()).value().value();
-        auto access = op.access(box);
-        diagnostics diag;
-        service::sync_report report;
-        boost::system::error_code result = make_error_code(boost::system::errc::io_error);
-        s.async_sync(link, *access, diag, std::move(progress), [&](auto ec, service::sync_report r) {
-            result = ec;
-            report = r;
-        });
-        io.restart();
-        io.run();
-        REQUIRE_MESSAGE(!result, result.message());
-        return report;
-    }
-
-    service::link_service links(store::store& db)
-    {
-        return service::link_service(io.get_executor(), db, space, *submission,
-                                     {addr("liaison@regional.mssante.test"), "SPICO", {}, {}});
+        return sync_link(s, db.link_of_mailbox(box.str()).value().value(), box, std::move(progress));
     }
 };
 

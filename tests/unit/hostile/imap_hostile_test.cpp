@@ -8,73 +8,10 @@
 #include <mss/error.hpp>
 #include <mss/imap/errc.hpp>
 
-#include <boost/beast/core/detail/base64.hpp>
-
-#include <fstream>
-
 using namespace imap_net_test;
 
 namespace
 {
-
-bool contains(std::string_view text, std::string_view part)
-{
-    return text.find(part) != std::string_view::npos;
-}
-
-std::string base64(std::string_view in)
-{
-    std::string out(boost::beast::detail::base64::encoded_size(in.size()), '\0');
-    out.resize(boost::beast::detail::base64::encode(out.data(), in.data(), in.size()));
-    return out;
-}
-
-std::size_t resident_bytes()
-{
-    std::ifstream statm("/proc/self/statm");
-    std::size_t pages = 0;
-    std::size_t resident = 0;
-    statm >> pages >> resident;
-    return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-}
-
-command_hook on(std::string verb, std::function<awaitable<bool>(server_conn&, std::string tag)> script)
-{
-    return [verb, script](server_conn& c, fake_imap_server&, std::string tag,
-                          std::string line) -> awaitable<bool>
-    {
-        if (!line.starts_with(verb))
-            co_return false;
-        co_return co_await script(c, tag);
-    };
-}
-
-// What the trace and the diagnostics of one run showed.
-struct observed
-{
-    std::string trace;
-    std::string messages;
-
-    void add(const mss::diagnostics& diag) { messages += diag.client_message() + "\n" + diag.server_message() + "\n"; }
-
-    mss::net::trace_hook hook()
-    {
-        return [this](mss::net::trace_direction direction, std::string_view bytes)
-        {
-            trace += direction == mss::net::trace_direction::sent ? "C: " : "S: ";
-            trace += bytes;
-        };
-    }
-
-    void check_hidden(std::string_view secret) const
-    {
-        CAPTURE(secret);
-        CHECK_FALSE(contains(trace, secret));
-        CHECK_FALSE(contains(messages, secret));
-        CHECK_FALSE(contains(trace, base64(secret)));
-        CHECK_FALSE(contains(messages, base64(secret)));
-    }
-};
 
 // A code message as the link service writes it, padded so that it spans several TLS records.
 std::string code_message(const std::string& code)
@@ -114,16 +51,11 @@ TEST_SUITE("net: imap client, robustness")
             observed seen;
             config.trace = seen.hook();
             mss::net::imap_client client(io.get_executor(), config);
-            run(io,
-                [&]() -> awaitable<void>
-                {
-                    mss::diagnostics diag;
-                    auto [ec, folders] = co_await client.async_list_folders(diag, tuple_awaitable);
-                    CHECK(static_cast<bool>(ec) == refuse);
-                    if (refuse)
-                        CHECK_FALSE(diag.client_message().empty());
-                    seen.add(diag);
-                });
+            const auto [ec, folders, diag] = list_folders(io, client);
+            CHECK(static_cast<bool>(ec) == refuse);
+            if (refuse)
+                CHECK_FALSE(diag.client_message().empty());
+            seen.add(diag);
             REQUIRE(server.lines.size() >= 3);
             CHECK(contains(server.lines[2], "AUTHENTICATE XOAUTH2 "));
             seen.check_hidden(token);
@@ -153,15 +85,10 @@ TEST_SUITE("net: imap client, robustness")
             observed seen;
             config.trace = seen.hook();
             mss::net::imap_client client(io.get_executor(), config);
-            run(io,
-                [&]() -> awaitable<void>
-                {
-                    mss::diagnostics diag;
-                    auto [ec, folders] = co_await client.async_list_folders(diag, tuple_awaitable);
-                    CHECK(ec);
-                    CHECK_FALSE(client.is_connected());
-                    seen.add(diag);
-                });
+            const auto [ec, folders, diag] = list_folders(io, client);
+            CHECK(ec);
+            CHECK_FALSE(client.is_connected());
+            seen.add(diag);
             seen.check_hidden(test_password);
             CHECK(contains(seen.trace, "<redacted>"));
             CHECK(contains(seen.messages, "Authentication failed"));  // the server's words are kept
@@ -273,16 +200,8 @@ TEST_SUITE("net: imap client, robustness")
     {
         asio::io_context io;
         behaviour b;
-        int fetches = 0;
-        b.on_command = on("UID FETCH",
-                          [&fetches](server_conn& c, std::string) -> awaitable<bool>
-                          {
-                              if (fetches++ > 0)
-                                  co_return false;
-                              co_await c.send("* 1 FETCH (UID 1 BODY[] {2147483648}\r\n");
-                              co_await flood(c, std::string(64 * 1024, 'x'), 64u * 1024 * 1024);
-                              co_return false;
-                          });
+        b.on_command = on_first("UID FETCH", flooding("* 1 FETCH (UID 1 BODY[] {2147483648}\r\n",
+                                                      std::string(64 * 1024, 'x'), 64u * 1024 * 1024));
         fake_imap_server server(io, b);
         auto config = client_config(server);
         observed seen;
@@ -315,16 +234,8 @@ TEST_SUITE("net: imap client, robustness")
     {
         asio::io_context io;
         behaviour b;
-        int fetches = 0;
-        b.on_command = on("UID FETCH",
-                          [&fetches](server_conn& c, std::string) -> awaitable<bool>
-                          {
-                              if (fetches++ > 0)
-                                  co_return false;
-                              co_await c.send("* 1 FETCH (UID 1 FLAGS (");
-                              co_await flood(c, std::string(16 * 1024, 'a'), 256u * 1024 * 1024);
-                              co_return false;
-                          });
+        b.on_command = on_first("UID FETCH", flooding("* 1 FETCH (UID 1 FLAGS (", std::string(16 * 1024, 'a'),
+                                                      256u * 1024 * 1024));
         fake_imap_server server(io, b);
         mss::net::imap_client client(io.get_executor(), client_config(server));
         const std::size_t before = resident_bytes();
@@ -349,20 +260,17 @@ TEST_SUITE("net: imap client, robustness")
     {
         asio::io_context io;
         behaviour b;
-        int fetches = 0;
-        b.on_command = on("UID FETCH",
-                          [&fetches](server_conn& c, std::string) -> awaitable<bool>
-                          {
-                              if (fetches++ > 0)
-                                  co_return false;
-                              const std::string header = test_header(1);
-                              co_await c.send("* 1 FETCH (UID 1 FLAGS () BODY[HEADER] {" +
-                                              std::to_string(header.size()) + "}\r\n" + header +
-                                              ")\r\n* BYE Server shutting down.\r\n");
-                              // The socket stays open: the client must not wait for more.
-                              co_await c.drain();
-                              co_return false;
-                          });
+        b.on_command = on_first("UID FETCH",
+                                [](server_conn& c, std::string) -> awaitable<bool>
+                                {
+                                    const std::string header = test_header(1);
+                                    co_await c.send("* 1 FETCH (UID 1 FLAGS () BODY[HEADER] {" +
+                                                    std::to_string(header.size()) + "}\r\n" + header +
+                                                    ")\r\n* BYE Server shutting down.\r\n");
+                                    // The socket stays open: the client must not wait for more.
+                                    co_await c.drain();
+                                    co_return false;
+                                });
         fake_imap_server server(io, b);
         auto config = client_config(server);
         config.timeouts.reply = 5s;

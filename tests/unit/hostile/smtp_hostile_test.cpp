@@ -8,55 +8,10 @@
 #include <mss/error.hpp>
 #include <mss/smtp/errc.hpp>
 
-#include <boost/beast/core/detail/base64.hpp>
-
 using namespace smtp_net_test;
 
 namespace
 {
-
-bool contains(std::string_view text, std::string_view part)
-{
-    return text.find(part) != std::string_view::npos;
-}
-
-std::string base64(std::string_view in)
-{
-    std::string out(boost::beast::detail::base64::encoded_size(in.size()), '\0');
-    out.resize(boost::beast::detail::base64::encode(out.data(), in.data(), in.size()));
-    return out;
-}
-
-// What the trace and the diagnostics of one run showed.
-struct observed
-{
-    std::string trace;
-    std::string messages;  // every client_message() and server_message() seen
-
-    void add(const mss::diagnostics& diag)
-    {
-        messages += diag.client_message() + "\n" + diag.server_message() + "\n";
-    }
-
-    mss::net::trace_hook hook()
-    {
-        return [this](mss::net::trace_direction direction, std::string_view bytes)
-        {
-            trace += direction == mss::net::trace_direction::sent ? "C: " : "S: ";
-            trace += bytes;
-        };
-    }
-
-    // `secret` shows nowhere, neither as it is nor base64-encoded.
-    void check_hidden(std::string_view secret) const
-    {
-        CAPTURE(secret);
-        CHECK_FALSE(contains(trace, secret));
-        CHECK_FALSE(contains(messages, secret));
-        CHECK_FALSE(contains(trace, base64(secret)));
-        CHECK_FALSE(contains(messages, base64(secret)));
-    }
-};
 
 // A code message as the link service writes it (French text, 8bit), with a code to look for.
 mss::transport::outgoing_message code_message(const std::string& code)
@@ -138,14 +93,7 @@ TEST_SUITE("net: smtp client, robustness")
         config.trace = seen.hook();
         mss::net::smtp_client client(io.get_executor(), config);
         const auto message = make_message({"dr.bernard@national.mssante.test"});
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK_MESSAGE(!ec, ec.message() << ": " << diag.client_message());
-                seen.add(diag);
-            });
+        expect_submitted(io, client, message, &seen);
         REQUIRE(answers.size() == 2);
         CHECK(answers[0] == base64("dr.martin@regional.mssante.test"));
         CHECK(answers[1] == base64(test_password));
@@ -191,16 +139,11 @@ TEST_SUITE("net: smtp client, robustness")
             config.trace = seen.hook();
             mss::net::smtp_client client(io.get_executor(), config);
             const auto message = make_message({"dr.bernard@national.mssante.test"});
-            run(io,
-                [&]() -> awaitable<void>
-                {
-                    mss::diagnostics diag;
-                    auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                    CHECK(ec == mss::smtp::errc::auth_failed);
-                    CHECK_FALSE(diag.client_message().empty());
-                    CHECK_FALSE(client.is_connected());
-                    seen.add(diag);
-                });
+            const auto [ec, result, diag] = submit(io, client, message);
+            CHECK(ec == mss::smtp::errc::auth_failed);
+            CHECK_FALSE(diag.client_message().empty());
+            CHECK_FALSE(client.is_connected());
+            seen.add(diag);
             seen.check_hidden(bearer ? token : std::string(test_password));
             // The SASL response as sent: base64 of "\0user\0password" or of the XOAUTH2 string.
             const std::string user = "dr.martin@regional.mssante.test";
@@ -276,14 +219,9 @@ TEST_SUITE("net: smtp client, robustness")
               "submission opens a new connection")
     {
         asio::io_context io;
-        int sessions = 0;
-        fake_smtp_server server(io,
-                                [&sessions](server_conn& c, fake_smtp_server& s) -> awaitable<void>
-                                {
-                                    dialogue d;
-                                    d.stall_on_mail = sessions++ == 0;
-                                    co_await submission_session(c, s, d);
-                                });
+        dialogue first;
+        first.stall_on_mail = true;
+        fake_smtp_server server(io, first_session(first));
         auto config = client_config(server);
         config.timeouts.reply = 300ms;
         mss::net::smtp_client client(io.get_executor(), config);
@@ -333,11 +271,7 @@ TEST_SUITE("net: smtp client, robustness")
                                 });
         auto config = client_config(server);
         std::size_t received = 0;
-        config.trace = [&](mss::net::trace_direction direction, std::string_view bytes)
-        {
-            if (direction == mss::net::trace_direction::received)
-                received += bytes.size();
-        };
+        config.trace = count_received(received);
         mss::net::smtp_client client(io.get_executor(), config);
         const auto message = make_message({"dr.bernard@national.mssante.test"});
         run(io,
@@ -364,21 +298,11 @@ TEST_SUITE("net: smtp client, robustness")
                                 [](server_conn& c, fake_smtp_server&) -> awaitable<void>
                                 {
                                     co_await c.send("220 ");
-                                    const std::string chunk(16 * 1024, 'x');
-                                    for (std::size_t sent = 0; sent < 256u * 1024 * 1024; sent += chunk.size())
-                                    {
-                                        const bool ok = co_await c.send(chunk);
-                                        if (!ok)
-                                            co_return;
-                                    }
+                                    co_await flood(c, std::string(16 * 1024, 'x'), 256u * 1024 * 1024);
                                 });
         auto config = client_config(server);
         std::size_t received = 0;
-        config.trace = [&](mss::net::trace_direction direction, std::string_view bytes)
-        {
-            if (direction == mss::net::trace_direction::received)
-                received += bytes.size();
-        };
+        config.trace = count_received(received);
         mss::net::smtp_client client(io.get_executor(), config);
         const auto message = make_message({"dr.bernard@national.mssante.test"});
         run(io,
@@ -399,14 +323,9 @@ TEST_SUITE("net: smtp client, robustness")
               "goes over a new connection")
     {
         asio::io_context io;
-        int sessions = 0;
-        fake_smtp_server server(io,
-                                [&sessions](server_conn& c, fake_smtp_server& s) -> awaitable<void>
-                                {
-                                    dialogue d;
-                                    d.close_during_data = sessions++ == 0;
-                                    co_await submission_session(c, s, d);
-                                });
+        dialogue first;
+        first.close_during_data = true;
+        fake_smtp_server server(io, first_session(first));
         mss::net::smtp_client client(io.get_executor(), client_config(server));
         const auto message = make_message({"dr.bernard@national.mssante.test"}, 300 * 1024);
         run(io,

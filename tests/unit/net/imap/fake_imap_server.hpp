@@ -1,92 +1,53 @@
 // SPDX-License-Identifier: Apache-2.0
-// Test support for the Asio IMAP client, no real server needed: a throwaway PKI made with the
-// `openssl` command in a temporary directory, and a small scripted IMAP server on 127.0.0.1
-// (STARTTLS or implicit TLS) written with Asio coroutines, running on the test's own io_context.
+// Test support for the Asio IMAP client, no real server needed: a throwaway PKI (see
+// client_harness.hpp), and a small scripted IMAP server on 127.0.0.1 (STARTTLS or implicit TLS)
+// written with Asio coroutines, running on the test's own io_context.
 // It answers like Dovecot 2.3 by default; `behaviour` switches on the misbehaviours under test,
 // and `on_command` lets a test answer any command itself.
 #pragma once
 
+#include "../client_harness.hpp"
+
 #include <mss/net/imap_client.hpp>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <exception>
-#include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <vector>
 
-#include <unistd.h>
-
 namespace imap_net_test
 {
 
-namespace asio = boost::asio;
-using asio::awaitable;
+using namespace net_test;
 using asio::ip::tcp;
-using namespace std::chrono_literals;
-
-inline constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 // ---------------------------------------------------------------------------------------------
 // PKI: a CA and a server certificate for localhost / 127.0.0.1. Made once per process.
 
-class test_pki
+class test_pki : public net_test::pki_directory
 {
 public:
-    test_pki()
-        : dir_(std::filesystem::temp_directory_path() / ("mss-net-imap-test-" + std::to_string(::getpid())))
+    test_pki() : pki_directory("mss-net-imap-test-")
     {
-        std::filesystem::remove_all(dir_);
-        std::filesystem::create_directories(dir_);
-        run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout " +
-            key("ca") + " -out " + cert("ca") +
-            " -subj '/CN=mss imap test CA' -addext basicConstraints=critical,CA:TRUE"
-            " -addext keyUsage=critical,keyCertSign,cRLSign");
-        run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout " +
-            key("server") + " -out " + cert("server") + " -subj '/CN=localhost' -CA " + cert("ca") +
-            " -CAkey " + key("ca") +
-            " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -addext basicConstraints=critical,CA:FALSE"
-            " -addext extendedKeyUsage=serverAuth");
+        make_ca("ca", "mss imap test CA");
+        make_leaf("server", "ca", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                  "extendedKeyUsage=serverAuth");
     }
-
-    ~test_pki()
-    {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
-    }
-
-    test_pki(const test_pki&) = delete;
-    test_pki& operator=(const test_pki&) = delete;
-
-    std::string cert(const std::string& name) const { return (dir_ / (name + ".crt")).string(); }
-    std::string key(const std::string& name) const { return (dir_ / (name + ".key")).string(); }
-
-private:
-    static void run(const std::string& command)
-    {
-        if (std::system((command + " >/dev/null 2>&1").c_str()) != 0)
-            throw std::runtime_error("test PKI: command failed: " + command);
-    }
-
-    std::filesystem::path dir_;
 };
 
 inline const test_pki& pki()
@@ -96,53 +57,12 @@ inline const test_pki& pki()
 }
 
 // ---------------------------------------------------------------------------------------------
-// One server-side connection: line reads, literal reads, writes, and the switch to TLS.
+// One server-side connection (client_harness.hpp), with the literal reads.
 
-class server_conn
+class server_conn : public server_stream
 {
 public:
-    server_conn(tcp::socket socket, asio::ssl::context& tls, std::vector<std::string>& log)
-        : socket_(std::move(socket)), tls_(tls), log_(log)
-    {
-    }
-
-    awaitable<bool> start_tls()
-    {
-        stream_.emplace(socket_, tls_);
-        auto [ec] = co_await stream_->async_handshake(asio::ssl::stream_base::server, tuple_awaitable);
-        co_return !ec;
-    }
-
-    awaitable<bool> send(std::string text)
-    {
-        boost::system::error_code ec;
-        if (stream_)
-            std::tie(ec, std::ignore) =
-                co_await asio::async_write(*stream_, asio::buffer(text), tuple_awaitable);
-        else
-            std::tie(ec, std::ignore) =
-                co_await asio::async_write(socket_, asio::buffer(text), tuple_awaitable);
-        co_return !ec;
-    }
-
-    /** The next line without its CRLF, recorded in the server's log; nothing when the client left. */
-    awaitable<std::optional<std::string>> line()
-    {
-        for (;;)
-        {
-            const auto end = buffer_.find("\r\n");
-            if (end != std::string::npos)
-            {
-                std::string l = buffer_.substr(0, end);
-                buffer_.erase(0, end + 2);
-                log_.push_back(l);
-                co_return l;
-            }
-            const bool more = co_await fill();
-            if (!more)
-                co_return std::nullopt;
-        }
-    }
+    using server_stream::server_stream;
 
     /** `n` raw octets (a literal's content); nothing when the client left. */
     awaitable<std::optional<std::string>> octets(std::size_t n)
@@ -157,50 +77,6 @@ public:
         buffer_.erase(0, n);
         co_return out;
     }
-
-    /** Waits until the client closes the connection, dropping what it sends. */
-    awaitable<void> drain()
-    {
-        for (;;)
-        {
-            const bool more = co_await fill();
-            if (!more)
-                co_return;
-        }
-    }
-
-    const std::string& buffered() const noexcept { return buffer_; }
-
-    bool secured() const noexcept { return stream_.has_value(); }
-
-    void close()
-    {
-        boost::system::error_code ignored;
-        socket_.shutdown(tcp::socket::shutdown_both, ignored);
-        socket_.close(ignored);
-    }
-
-private:
-    awaitable<bool> fill()
-    {
-        char chunk[16384];
-        boost::system::error_code ec;
-        std::size_t n = 0;
-        if (stream_)
-            std::tie(ec, n) = co_await stream_->async_read_some(asio::buffer(chunk), tuple_awaitable);
-        else
-            std::tie(ec, n) = co_await socket_.async_read_some(asio::buffer(chunk), tuple_awaitable);
-        if (ec)
-            co_return false;
-        buffer_.append(chunk, n);
-        co_return true;
-    }
-
-    tcp::socket socket_;
-    asio::ssl::context& tls_;
-    std::optional<asio::ssl::stream<tcp::socket&>> stream_;
-    std::string buffer_;
-    std::vector<std::string>& log_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -510,45 +386,63 @@ inline mss::net::imap_client_config client_config(const fake_imap_server& server
     return config;
 }
 
-/** Runs `body` (a coroutine) on `io` until it finishes; fails the test after `limit`. */
-template <class Body>
-void run(asio::io_context& io, Body body, std::chrono::seconds limit = 30s)
+/** A test's answer to one command, given its tag; false lets the default answer it. */
+using command_script = std::function<awaitable<bool>(server_conn&, std::string tag)>;
+
+/** A hook answering `verb` commands with `script` (and everything else by default). */
+inline command_hook on(std::string verb, command_script script)
 {
-    bool done = false;
-    std::exception_ptr failure;
-    asio::co_spawn(io, body(),
-                   [&](std::exception_ptr e)
-                   {
-                       done = true;
-                       failure = e;
-                   });
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done && std::chrono::steady_clock::now() < deadline)
+    return [verb, script](server_conn& c, fake_imap_server&, std::string tag,
+                          std::string line) -> awaitable<bool>
     {
-        if (io.stopped())
-            io.restart();
-        io.run_one_for(50ms);
-    }
-    REQUIRE_MESSAGE(done, "the test did not finish in time");
-    if (failure)
-        std::rethrow_exception(failure);
+        if (!line.starts_with(verb))
+            co_return false;
+        const bool answered = co_await script(c, std::move(tag));
+        co_return answered;
+    };
 }
 
-inline awaitable<void> sleep_for(std::chrono::milliseconds d)
+/** A hook answering the first `verb` command with `script`; the later ones get the default answer. */
+inline command_hook on_first(std::string verb, command_script script)
 {
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
-    co_await timer.async_wait(tuple_awaitable);
+    auto calls = std::make_shared<int>(0);
+    return on(std::move(verb),
+              [calls, script](server_conn& c, std::string tag) -> awaitable<bool>
+              {
+                  if ((*calls)++ > 0)
+                      co_return false;
+                  const bool answered = co_await script(c, std::move(tag));
+                  co_return answered;
+              });
 }
 
-/** Writes `chunk` again and again until the client goes away or `limit` octets were written. */
-inline awaitable<void> flood(server_conn& c, const std::string& chunk, std::size_t limit)
+/** A script that writes `opening`, then `chunk` again and again (up to `limit` octets or until
+    the client leaves), and lets the default answer whatever follows. */
+inline command_script flooding(std::string opening, std::string chunk, std::size_t limit)
 {
-    for (std::size_t sent = 0; sent < limit; sent += chunk.size())
+    return [opening, chunk, limit](server_conn& c, std::string) -> awaitable<bool>
     {
-        const bool ok = co_await c.send(chunk);
-        if (!ok)
-            co_return;
-    }
+        co_await c.send(opening);
+        co_await flood(c, chunk, limit);
+        co_return false;
+    };
+}
+
+/** Lists the folders with `client`, running `io` until it is done, then `settle` more. */
+inline auto list_folders(asio::io_context& io, mss::net::imap_client& client,
+                         std::chrono::milliseconds settle = 0ms)
+{
+    return complete(
+        io, [&](mss::diagnostics& diag) { return client.async_list_folders(diag, tuple_awaitable); }, settle);
+}
+
+/** Synchronises INBOX from nothing known with `client`, running `io` until it is done. */
+inline auto sync_inbox(asio::io_context& io, mss::net::imap_client& client)
+{
+    const std::string folder = "INBOX";
+    const mss::transport::folder_sync_state known{};
+    return complete(io, [&](mss::diagnostics& diag)
+                    { return client.async_sync_folder(folder, known, diag, tuple_awaitable); });
 }
 
 }  // namespace imap_net_test

@@ -8,45 +8,11 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 
-#include <fstream>
-
 using namespace imap_net_test;
 using boost::system::error_code;
 using mss::transport::folder_role;
 using mss::transport::folder_sync_state;
 using mss::transport::message_flags;
-
-namespace
-{
-
-bool contains(std::string_view text, std::string_view part)
-{
-    return text.find(part) != std::string_view::npos;
-}
-
-// Resident memory of this process, in bytes (Linux).
-std::size_t resident_bytes()
-{
-    std::ifstream statm("/proc/self/statm");
-    std::size_t pages = 0;
-    std::size_t resident = 0;
-    statm >> pages >> resident;
-    return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-}
-
-// A hook answering `verb` commands with `script` (and everything else by default).
-command_hook on(std::string verb, std::function<awaitable<bool>(server_conn&, std::string tag)> script)
-{
-    return [verb, script](server_conn& c, fake_imap_server&, std::string tag,
-                          std::string line) -> awaitable<bool>
-    {
-        if (!line.starts_with(verb))
-            co_return false;
-        co_return co_await script(c, tag);
-    };
-}
-
-}  // namespace
 
 TEST_SUITE("net: imap client")
 {
@@ -58,29 +24,20 @@ TEST_SUITE("net: imap client")
         fake_imap_server server(io);
         auto config = client_config(server);
         std::string trace;
-        config.trace = [&](mss::net::trace_direction d, std::string_view bytes)
-        {
-            trace += d == mss::net::trace_direction::sent ? "C: " : "S: ";
-            trace += bytes;
-        };
+        config.trace = record_trace(trace);
         mss::net::imap_client client(io.get_executor(), config);
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, folders] = co_await client.async_list_folders(diag, tuple_awaitable);
-                REQUIRE_MESSAGE(!ec, ec.message() << ": " << diag.client_message());
-                REQUIRE(folders.size() == 5);  // \Noselect left out
-                CHECK(folders[0].name == "INBOX");
-                CHECK(folders[0].role == folder_role::inbox);
-                CHECK(folders[1].role == folder_role::sent);
-                CHECK(folders[2].role == folder_role::drafts);
-                CHECK(folders[3].role == folder_role::trash);
-                CHECK(folders[4].name == "Entwürfe");
-                CHECK(folders[4].role == folder_role::other);
-                CHECK(client.is_connected());
-                CHECK(client.server_capabilities().qresync());
-            });
+        const auto [ec, folders, diag] = list_folders(io, client);
+        REQUIRE_MESSAGE(!ec, ec.message() << ": " << diag.client_message());
+        REQUIRE(folders.size() == 5);  // \Noselect left out
+        CHECK(folders[0].name == "INBOX");
+        CHECK(folders[0].role == folder_role::inbox);
+        CHECK(folders[1].role == folder_role::sent);
+        CHECK(folders[2].role == folder_role::drafts);
+        CHECK(folders[3].role == folder_role::trash);
+        CHECK(folders[4].name == "Entwürfe");
+        CHECK(folders[4].role == folder_role::other);
+        CHECK(client.is_connected());
+        CHECK(client.server_capabilities().qresync());
         REQUIRE(server.lines.size() == 5);
         CHECK(server.lines[0].ends_with(" STARTTLS"));
         CHECK(contains(server.lines[1], " CAPABILITY"));
@@ -128,16 +85,10 @@ TEST_SUITE("net: imap client")
         b.offer_starttls = false;
         fake_imap_server server(io, b);
         mss::net::imap_client client(io.get_executor(), client_config(server));
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, folders] = co_await client.async_list_folders(diag, tuple_awaitable);
-                CHECK(ec == mss::errc::starttls_not_offered);
-                CHECK(mss::is_fatal(ec));
-                CHECK_FALSE(client.is_connected());
-                co_await sleep_for(50ms);  // let the server read whatever might have followed
-            });
+        const auto [ec, folders, diag] = list_folders(io, client, 50ms);
+        CHECK(ec == mss::errc::starttls_not_offered);
+        CHECK(mss::is_fatal(ec));
+        CHECK_FALSE(client.is_connected());
         CHECK(server.lines.empty());
         CHECK_FALSE(server.received("AUTHENTICATE"));
         CHECK_FALSE(server.received("LOGIN"));
@@ -152,15 +103,9 @@ TEST_SUITE("net: imap client")
         b.inject_after_starttls = true;
         fake_imap_server server(io, b);
         mss::net::imap_client client(io.get_executor(), client_config(server));
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, folders] = co_await client.async_list_folders(diag, tuple_awaitable);
-                CHECK(ec == mss::errc::starttls_injection);
-                CHECK(contains(diag.client_message(), "STARTTLS"));
-                co_await sleep_for(50ms);
-            });
+        const auto [ec, folders, diag] = list_folders(io, client, 50ms);
+        CHECK(ec == mss::errc::starttls_injection);
+        CHECK(contains(diag.client_message(), "STARTTLS"));
         REQUIRE(server.lines.size() == 1);
         CHECK(server.lines[0].ends_with(" STARTTLS"));
         CHECK_FALSE(server.received("AUTHENTICATE"));
@@ -170,13 +115,8 @@ TEST_SUITE("net: imap client")
     {
         asio::io_context io;
         behaviour b;
-        b.on_command = on("UID FETCH",
-                          [](server_conn& c, std::string) -> awaitable<bool>
-                          {
-                              co_await c.send("* 1 FETCH (UID 1 BODY[] {2147483648}\r\n");
-                              co_await flood(c, std::string(64 * 1024, 'x'), 256u * 1024 * 1024);
-                              co_return false;
-                          });
+        b.on_command = on("UID FETCH", flooding("* 1 FETCH (UID 1 BODY[] {2147483648}\r\n",
+                                                std::string(64 * 1024, 'x'), 256u * 1024 * 1024));
         fake_imap_server server(io, b);
         mss::net::imap_client client(io.get_executor(), client_config(server));
         const std::size_t before = resident_bytes();
@@ -206,24 +146,14 @@ TEST_SUITE("net: imap client")
     {
         asio::io_context io;
         behaviour b;
-        b.on_command = on("UID FETCH",
-                          [](server_conn& c, std::string) -> awaitable<bool>
-                          {
-                              co_await c.send("* 1 FETCH (UID 1 FLAGS (");
-                              co_await flood(c, std::string(16 * 1024, 'a'), 64u * 1024 * 1024);
-                              co_return false;
-                          });
+        b.on_command = on("UID FETCH", flooding("* 1 FETCH (UID 1 FLAGS (", std::string(16 * 1024, 'a'),
+                                                64u * 1024 * 1024));
         fake_imap_server server(io, b);
         mss::net::imap_client client(io.get_executor(), client_config(server));
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, changes] = co_await client.async_sync_folder("INBOX", {}, diag, tuple_awaitable);
-                CHECK(ec == mss::errc::limit_exceeded);
-                CHECK(contains(diag.client_message(), "line longer than the limit"));
-                CHECK_FALSE(client.is_connected());
-            });
+        const auto [ec, changes, diag] = sync_inbox(io, client);
+        CHECK(ec == mss::errc::limit_exceeded);
+        CHECK(contains(diag.client_message(), "line longer than the limit"));
+        CHECK_FALSE(client.is_connected());
     }
 
     TEST_CASE("a tagged response with a tag never used is an error, and the connection is not reused")
@@ -277,16 +207,11 @@ TEST_SUITE("net: imap client")
                });
         fake_imap_server server(io, b);
         mss::net::imap_client client(io.get_executor(), client_config(server));
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, changes] = co_await client.async_sync_folder("INBOX", {}, diag, tuple_awaitable);
-                CHECK(ec == mss::imap::errc::bye);
-                CHECK(contains(diag.server_message(), "Server shutting down"));
-                CHECK(changes.new_messages.empty());  // nothing half-done is reported
-                CHECK_FALSE(client.is_connected());
-            });
+        const auto [ec, changes, diag] = sync_inbox(io, client);
+        CHECK(ec == mss::imap::errc::bye);
+        CHECK(contains(diag.server_message(), "Server shutting down"));
+        CHECK(changes.new_messages.empty());  // nothing half-done is reported
+        CHECK_FALSE(client.is_connected());
     }
 
     TEST_CASE("a server that never greets gives greeting_timeout; one that never answers gives read_timeout")
@@ -642,13 +567,8 @@ TEST_SUITE("net: imap client")
         auto config = client_config(server);
         config.tls = mss::imap::tls_mode::insecure_plaintext;
         mss::net::imap_client client(io.get_executor(), config);
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, folders] = co_await client.async_list_folders(diag, tuple_awaitable);
-                CHECK(ec == mss::errc::configuration_error);
-            });
+        const auto [ec, folders, diag] = list_folders(io, client);
+        CHECK(ec == mss::errc::configuration_error);
         CHECK(server.accepted == 0);
     }
 }

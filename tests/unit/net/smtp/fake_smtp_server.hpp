@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// Test support for the Asio SMTP client, no real server needed: a throwaway PKI made with the
-// `openssl` command in a temporary directory, and a small scripted SMTP server on 127.0.0.1
-// (clear text, STARTTLS or implicit TLS) written with Asio coroutines, running on the test's
-// own io_context.
+// Test support for the Asio SMTP client, no real server needed: a throwaway PKI (see
+// client_harness.hpp), and a small scripted SMTP server on 127.0.0.1 (clear text, STARTTLS or
+// implicit TLS) written with Asio coroutines, running on the test's own io_context.
 #pragma once
+
+#include "../client_harness.hpp"
 
 #include <mss/domain/email_address.hpp>
 #include <mss/net/smtp_client.hpp>
 #include <mss/transport/outgoing_message.hpp>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include <doctest/doctest.h>
@@ -25,41 +23,30 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <cstdlib>
 #include <exception>
-#include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <vector>
 
-#include <unistd.h>
-
 namespace smtp_net_test
 {
 
-namespace asio = boost::asio;
-using asio::awaitable;
+using namespace net_test;
 using asio::ip::tcp;
-using namespace std::chrono_literals;
-
-inline constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 // ---------------------------------------------------------------------------------------------
 // PKI: a CA, a second CA nobody trusts, and certificates signed by them. Made once per process.
 
-class test_pki
+class test_pki : public net_test::pki_directory
 {
 public:
-    test_pki()
-        : dir_(std::filesystem::temp_directory_path() / ("mss-net-smtp-test-" + std::to_string(::getpid())))
+    test_pki() : pki_directory("mss-net-smtp-test-")
     {
-        std::filesystem::remove_all(dir_);
-        std::filesystem::create_directories(dir_);
         make_ca("ca", "mss test CA");
         make_ca("other-ca", "mss untrusted CA");
         make_leaf("server", "ca", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1",
@@ -71,42 +58,6 @@ public:
         make_leaf("client", "ca", "liaison@regional.mssante.test",
                   "subjectAltName=email:liaison@regional.mssante.test", "extendedKeyUsage=clientAuth");
     }
-
-    ~test_pki()
-    {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
-    }
-
-    test_pki(const test_pki&) = delete;
-    test_pki& operator=(const test_pki&) = delete;
-
-    std::string cert(const std::string& name) const { return (dir_ / (name + ".crt")).string(); }
-    std::string key(const std::string& name) const { return (dir_ / (name + ".key")).string(); }
-
-private:
-    void run(const std::string& command)
-    {
-        if (std::system((command + " >/dev/null 2>&1").c_str()) != 0)
-            throw std::runtime_error("test PKI: command failed: " + command);
-    }
-
-    void make_ca(const std::string& name, const std::string& cn)
-    {
-        run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout " +
-            key(name) + " -out " + cert(name) + " -subj '/CN=" + cn +
-            "' -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign");
-    }
-
-    void make_leaf(const std::string& name, const std::string& ca, const std::string& cn,
-                   const std::string& san, const std::string& usage)
-    {
-        run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout " +
-            key(name) + " -out " + cert(name) + " -subj '/CN=" + cn + "' -CA " + cert(ca) + " -CAkey " +
-            key(ca) + " -addext " + san + " -addext basicConstraints=critical,CA:FALSE -addext " + usage);
-    }
-
-    std::filesystem::path dir_;
 };
 
 inline const test_pki& pki()
@@ -116,64 +67,14 @@ inline const test_pki& pki()
 }
 
 // ---------------------------------------------------------------------------------------------
-// One server-side connection: line reads, writes, and the switch to TLS.
+// One server-side connection (client_harness.hpp), with the message data read after DATA.
 
-class server_conn
+class server_conn : public server_stream
 {
 public:
-    server_conn(tcp::socket socket, asio::ssl::context& tls, std::vector<std::string>& log)
-        : socket_(std::move(socket)), tls_(tls), log_(log)
-    {
-    }
+    using server_stream::server_stream;
 
-    /** TLS handshake as the server; false when the client gave up (e.g. it refused the certificate). */
-    awaitable<bool> start_tls()
-    {
-        stream_.emplace(socket_, tls_);
-        auto [ec] = co_await stream_->async_handshake(asio::ssl::stream_base::server, tuple_awaitable);
-        co_return !ec;
-    }
-
-    awaitable<bool> send(std::string text)
-    {
-        boost::system::error_code ec;
-        if (stream_)
-            std::tie(ec, std::ignore) =
-                co_await asio::async_write(*stream_, asio::buffer(text), tuple_awaitable);
-        else
-            std::tie(ec, std::ignore) =
-                co_await asio::async_write(socket_, asio::buffer(text), tuple_awaitable);
-        co_return !ec;
-    }
-
-    /** The next line without its CRLF, recorded in the server's log; empty when the client left. */
-    awaitable<std::optional<std::string>> line(bool record = true)
-    {
-        for (;;)
-        {
-            const auto end = buffer_.find("\r\n");
-            if (end != std::string::npos)
-            {
-                std::string l = buffer_.substr(0, end);
-                buffer_.erase(0, end + 2);
-                if (record)
-                    log_.push_back(l);
-                co_return l;
-            }
-            char chunk[4096];
-            boost::system::error_code ec;
-            std::size_t n = 0;
-            if (stream_)
-                std::tie(ec, n) = co_await stream_->async_read_some(asio::buffer(chunk), tuple_awaitable);
-            else
-                std::tie(ec, n) = co_await socket_.async_read_some(asio::buffer(chunk), tuple_awaitable);
-            if (ec)
-                co_return std::nullopt;
-            buffer_.append(chunk, n);
-        }
-    }
-
-    /** The message data up to the lone dot, dot-unstuffed; empty when the client left. */
+    /** The message data up to the lone dot, dot-unstuffed; nothing when the client left. */
     awaitable<std::optional<std::string>> data()
     {
         std::string message;
@@ -187,37 +88,6 @@ public:
             message += (l->starts_with("..") ? l->substr(1) : *l) + "\r\n";
         }
     }
-
-    /** Waits until the client closes the connection, reading and dropping what it sends. */
-    awaitable<void> drain()
-    {
-        // (No co_await inside conditions: g++ 12 miscompiles some of those.)
-        for (;;)
-        {
-            auto l = co_await line(false);
-            if (!l)
-                co_return;
-        }
-    }
-
-    /** Bytes received and not read as lines yet (to see that commands came pipelined). */
-    const std::string& buffered() const noexcept { return buffer_; }
-
-    SSL* ssl() { return stream_ ? stream_->native_handle() : nullptr; }
-
-    void close()
-    {
-        boost::system::error_code ignored;
-        socket_.shutdown(tcp::socket::shutdown_both, ignored);
-        socket_.close(ignored);
-    }
-
-private:
-    tcp::socket socket_;
-    asio::ssl::context& tls_;
-    std::optional<asio::ssl::stream<tcp::socket&>> stream_;
-    std::string buffer_;
-    std::vector<std::string>& log_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -471,6 +341,14 @@ inline fake_smtp_server::script session(dialogue d = {})
     return [d](server_conn& c, fake_smtp_server& server) { return submission_session(c, server, d); };
 }
 
+/** A script whose first connection follows `first`, and every later one the default dialogue. */
+inline fake_smtp_server::script first_session(dialogue first)
+{
+    auto sessions = std::make_shared<int>(0);
+    return [first, sessions](server_conn& c, fake_smtp_server& server)
+    { return submission_session(c, server, (*sessions)++ == 0 ? first : dialogue{}); };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Client side.
 
@@ -514,35 +392,25 @@ inline mss::transport::outgoing_message make_message(std::vector<std::string> to
     return m;
 }
 
-/** Runs `body` (a coroutine) on `io` until it finishes; fails the test after `limit`. */
-template <class Body>
-void run(asio::io_context& io, Body body, std::chrono::seconds limit = 30s)
+/** Submits `message` on `client`, running `io` until it is done, then `settle` more. */
+inline outcome<mss::transport::submission_result> submit(asio::io_context& io, mss::net::smtp_client& client,
+                                                         const mss::transport::outgoing_message& message,
+                                                         std::chrono::milliseconds settle = 0ms)
 {
-    bool done = false;
-    std::exception_ptr failure;
-    asio::co_spawn(io, body(),
-                   [&](std::exception_ptr e)
-                   {
-                       done = true;
-                       failure = e;
-                   });
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done && std::chrono::steady_clock::now() < deadline)
-    {
-        if (io.stopped())
-            io.restart();
-        io.run_one_for(50ms);
-    }
-    REQUIRE_MESSAGE(done, "the test did not finish in time");
-    if (failure)
-        std::rethrow_exception(failure);
+    return complete(
+        io, [&](mss::diagnostics& diag) { return client.async_submit(message, diag, tuple_awaitable); },
+        settle);
 }
 
-/** Waits `d` inside a test coroutine. */
-inline awaitable<void> sleep_for(std::chrono::milliseconds d)
+/** Submits `message` as submit() does and checks that it went through; the diagnostics go to
+    `seen` when there is one. */
+inline void expect_submitted(asio::io_context& io, mss::net::smtp_client& client,
+                             const mss::transport::outgoing_message& message, observed* seen = nullptr)
 {
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
-    co_await timer.async_wait(tuple_awaitable);
+    const auto [ec, result, diag] = submit(io, client, message);
+    CHECK_MESSAGE(!ec, ec.message() << ": " << diag.client_message());
+    if (seen != nullptr)
+        seen->add(diag);
 }
 
 }  // namespace smtp_net_test

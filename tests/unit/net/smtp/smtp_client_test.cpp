@@ -12,16 +12,6 @@ using namespace smtp_net_test;
 using boost::system::error_code;
 using mss::transport::submission_result;
 
-namespace
-{
-
-bool contains(std::string_view text, std::string_view part)
-{
-    return text.find(part) != std::string_view::npos;
-}
-
-}  // namespace
-
 TEST_SUITE("net: smtp client")
 {
     TEST_CASE("STARTTLS, AUTH PLAIN and a pipelined message reach every recipient")
@@ -31,18 +21,13 @@ TEST_SUITE("net: smtp client")
         mss::net::smtp_client client(io.get_executor(), client_config(server));
         const auto message = make_message(
             {"dr.bernard@national.mssante.test", "pharmacie.centrale@national.mssante.test"}, 5000);
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK_MESSAGE(!ec, ec.message() << ": " << diag.client_message());
-                REQUIRE(result.recipients.size() == 2);
-                CHECK(result.all_accepted());
-                CHECK(result.recipients[0].code == 250);
-                CHECK(result.recipients[0].enhanced_code == "2.1.5");
-                CHECK(contains(result.final_reply, "queued as 4F1"));
-            });
+        const auto [ec, result, diag] = submit(io, client, message);
+        CHECK_MESSAGE(!ec, ec.message() << ": " << diag.client_message());
+        REQUIRE(result.recipients.size() == 2);
+        CHECK(result.all_accepted());
+        CHECK(result.recipients[0].code == 250);
+        CHECK(result.recipients[0].enhanced_code == "2.1.5");
+        CHECK(contains(result.final_reply, "queued as 4F1"));
         REQUIRE(server.lines.size() == 8);
         CHECK(server.lines[0] == "EHLO client.test");
         CHECK(server.lines[1] == "STARTTLS");
@@ -66,13 +51,7 @@ TEST_SUITE("net: smtp client")
         fake_smtp_server server(io, session(d));
         mss::net::smtp_client client(io.get_executor(), client_config(server));
         const auto message = make_message({"dr.bernard@national.mssante.test"});
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK_MESSAGE(!ec, ec.message() << ": " << diag.client_message());
-            });
+        expect_submitted(io, client, message);
         CHECK(server.pipelined_batches == 0);
         CHECK(server.messages.size() == 1);
     }
@@ -85,15 +64,9 @@ TEST_SUITE("net: smtp client")
         fake_smtp_server server(io, session(d));
         mss::net::smtp_client client(io.get_executor(), client_config(server));
         const auto message = make_message({"dr.bernard@national.mssante.test"});
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK(ec == mss::errc::starttls_not_offered);
-                CHECK_FALSE(client.is_connected());
-                co_await sleep_for(50ms);  // let the server read whatever might have followed
-            });
+        const auto [ec, result, diag] = submit(io, client, message, 50ms);
+        CHECK(ec == mss::errc::starttls_not_offered);
+        CHECK_FALSE(client.is_connected());
         CHECK(server.lines == std::vector<std::string>{"EHLO client.test"});
         CHECK_FALSE(server.received_command("AUTH"));
         CHECK_FALSE(server.received_command("MAIL"));
@@ -107,15 +80,9 @@ TEST_SUITE("net: smtp client")
         fake_smtp_server server(io, session(d));
         mss::net::smtp_client client(io.get_executor(), client_config(server));
         const auto message = make_message({"dr.bernard@national.mssante.test"});
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK(ec == mss::errc::starttls_injection);
-                CHECK(mss::is_fatal(ec));
-                co_await sleep_for(50ms);
-            });
+        const auto [ec, result, diag] = submit(io, client, message, 50ms);
+        CHECK(ec == mss::errc::starttls_injection);
+        CHECK(mss::is_fatal(ec));
         CHECK(server.lines == std::vector<std::string>{"EHLO client.test", "STARTTLS"});
         CHECK_FALSE(server.received_command("AUTH"));
     }
@@ -129,17 +96,11 @@ TEST_SUITE("net: smtp client")
         fake_smtp_server server(io, session(), tls);
         mss::net::smtp_client client(io.get_executor(), client_config(server));
         const auto message = make_message({"dr.bernard@national.mssante.test"});
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK(ec);
-                CHECK(mss::is_fatal(ec));
-                CHECK_MESSAGE(contains(diag.client_message(), "unable to get local issuer certificate"),
-                              diag.client_message());
-                co_await sleep_for(50ms);
-            });
+        const auto [ec, result, diag] = submit(io, client, message, 50ms);
+        CHECK(ec);
+        CHECK(mss::is_fatal(ec));
+        CHECK_MESSAGE(contains(diag.client_message(), "unable to get local issuer certificate"),
+                      diag.client_message());
         CHECK_FALSE(server.received_command("AUTH"));
         CHECK_FALSE(server.received_command("MAIL"));
     }
@@ -153,17 +114,10 @@ TEST_SUITE("net: smtp client")
         fake_smtp_server server(io, session(), tls);
         mss::net::smtp_client client(io.get_executor(), client_config(server));
         const auto message = make_message({"dr.bernard@national.mssante.test"});
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK(ec);
-                CHECK_MESSAGE(contains(diag.client_message(), "IP address mismatch"), diag.client_message());
-                CHECK_MESSAGE(contains(diag.client_message(), "certificate verify failed"),
-                              diag.client_message());
-                co_await sleep_for(50ms);
-            });
+        const auto [ec, result, diag] = submit(io, client, message, 50ms);
+        CHECK(ec);
+        CHECK_MESSAGE(contains(diag.client_message(), "IP address mismatch"), diag.client_message());
+        CHECK_MESSAGE(contains(diag.client_message(), "certificate verify failed"), diag.client_message());
         CHECK_FALSE(server.received_command("AUTH"));
     }
 
@@ -178,13 +132,7 @@ TEST_SUITE("net: smtp client")
         config.tls_server_name = "mail.other.test";
         mss::net::smtp_client client(io.get_executor(), config);
         const auto message = make_message({"dr.bernard@national.mssante.test"});
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK_MESSAGE(!ec, ec.message() << ": " << diag.client_message());
-            });
+        expect_submitted(io, client, message);
     }
 
     TEST_CASE("a server that never greets times out with greeting_timeout within the configured limit")
@@ -228,21 +176,12 @@ TEST_SUITE("net: smtp client")
                                 });
         auto config = client_config(server);
         std::size_t received = 0;
-        config.trace = [&](mss::net::trace_direction direction, std::string_view bytes)
-        {
-            if (direction == mss::net::trace_direction::received)
-                received += bytes.size();
-        };
+        config.trace = count_received(received);
         mss::net::smtp_client client(io.get_executor(), config);
         const auto message = make_message({"dr.bernard@national.mssante.test"});
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK(ec == mss::errc::limit_exceeded);
-                CHECK(mss::is_fatal(ec));
-            });
+        const auto [ec, result, diag] = submit(io, client, message);
+        CHECK(ec == mss::errc::limit_exceeded);
+        CHECK(mss::is_fatal(ec));
         // 512 lines of 58 bytes are read; the 513th breaks the limit within one more read buffer.
         constexpr std::size_t line = 58;
         CHECK(received > 512 * line);
@@ -257,16 +196,11 @@ TEST_SUITE("net: smtp client")
         fake_smtp_server server(io, session(d));
         mss::net::smtp_client client(io.get_executor(), client_config(server));
         const auto message = make_message({"dr.bernard@national.mssante.test"}, 300 * 1024);
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK_MESSAGE(ec, "the submission must fail");
-                CHECK(mss::is_fatal(ec));
-                CHECK(result.final_reply.empty());
-                CHECK_FALSE(client.is_connected());
-            });
+        const auto [ec, result, diag] = submit(io, client, message);
+        CHECK_MESSAGE(ec, "the submission must fail");
+        CHECK(mss::is_fatal(ec));
+        CHECK(result.final_reply.empty());
+        CHECK_FALSE(client.is_connected());
         CHECK(server.messages.empty());
         CHECK(server.accepted == 1);  // no silent resubmission of data that may have been queued
     }
@@ -382,20 +316,10 @@ TEST_SUITE("net: smtp client")
                 config.credentials.kind = mss::smtp::secret_kind::bearer_token;
             }
             std::string trace;
-            config.trace = [&](mss::net::trace_direction direction, std::string_view bytes)
-            {
-                trace += direction == mss::net::trace_direction::sent ? "C: " : "S: ";
-                trace += bytes;
-            };
+            config.trace = record_trace(trace);
             mss::net::smtp_client client(io.get_executor(), config);
             const auto message = make_message({"dr.bernard@national.mssante.test"});
-            run(io,
-                [&]() -> awaitable<void>
-                {
-                    mss::diagnostics diag;
-                    auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                    CHECK_MESSAGE(!ec, ec.message() << ": " << diag.client_message());
-                });
+            expect_submitted(io, client, message);
             REQUIRE(server.lines.size() > 3);
             const std::string& auth = server.lines[3];
             const std::string mechanism = bearer ? "AUTH XOAUTH2 " : "AUTH PLAIN ";
@@ -543,13 +467,7 @@ TEST_SUITE("net: smtp client")
         config.tls = mss::smtp::tls_mode::implicit;
         mss::net::smtp_client client(io.get_executor(), config);
         const auto message = make_message({"dr.bernard@national.mssante.test"});
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK_MESSAGE(!ec, ec.message() << ": " << diag.client_message());
-            });
+        expect_submitted(io, client, message);
         CHECK_FALSE(server.received_command("STARTTLS"));
         CHECK(server.count("EHLO") == 1);
         CHECK(server.messages.size() == 1);
@@ -571,13 +489,7 @@ TEST_SUITE("net: smtp client")
         config.credentials = {};
         mss::net::smtp_client client(io.get_executor(), config);
         const auto message = make_message({"dr.bernard@national.mssante.test"});
-        run(io,
-            [&]() -> awaitable<void>
-            {
-                mss::diagnostics diag;
-                auto [ec, result] = co_await client.async_submit(message, diag, tuple_awaitable);
-                CHECK_MESSAGE(!ec, ec.message() << ": " << diag.client_message());
-            });
+        expect_submitted(io, client, message);
         CHECK(server.client_certificate_seen);
         CHECK(server.count("AUTH EXTERNAL") == 1);
     }

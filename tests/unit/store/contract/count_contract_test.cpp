@@ -7,34 +7,20 @@
 #include <mss/store/sqlite_database.hpp>
 #include <mss/store/sqlite_store.hpp>
 
-#include <doctest/doctest.h>
-#include <unistd.h>
+#include "store_fixtures.hpp"
 
-#include <atomic>
+#include <doctest/doctest.h>
+
 #include <filesystem>
 
 using namespace mss;
+using namespace store_contract;
 using namespace std::chrono_literals;
 using domain::exchange_kind;
 using domain::message_direction;
 using domain::virtual_folder;
 
 namespace {
-
-const std::chrono::sys_seconds t0 = std::chrono::sys_days(std::chrono::year(2026) / 11 / 26) + 9h;
-
-std::filesystem::path temp_db()
-{
-    static std::atomic<int> counter{0};
-    return std::filesystem::temp_directory_path() /
-           ("mss-counts-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db");
-}
-
-void remove_db(const std::filesystem::path& path)
-{
-    for (const char* suffix : {"", "-wal", "-shm"})
-        std::filesystem::remove(path.string() + suffix);
-}
 
 // A store of an integrator's own that keeps no counters: every call goes to a memory store, but
 // `count_messages` is the interface's default.
@@ -137,33 +123,10 @@ private:
     mss::store::memory_store m_;
 };
 
-struct memory_fixture
-{
-    store::memory_store db;
-    store::store& get() { return db; }
-};
-
 struct default_fixture
 {
     plain_store db;
     store::store& get() { return db; }
-};
-
-struct sqlite_fixture
-{
-    std::filesystem::path path = temp_db();
-    std::unique_ptr<store::sqlite_store> db;
-    sqlite_fixture()
-    {
-        diagnostics diag;
-        db = std::move(store::sqlite_store::open(path.string(), diag).value());
-    }
-    ~sqlite_fixture()
-    {
-        db.reset();
-        remove_db(path);
-    }
-    store::store& get() { return *db; }
 };
 
 domain::indexed_message message(const std::string& box, const std::string& folder, std::uint32_t uid,

@@ -4,54 +4,17 @@
 #include <mss/store/memory_store.hpp>
 #include <mss/store/sqlite_store.hpp>
 
-#include <doctest/doctest.h>
-#include <unistd.h>
+#include "store_fixtures.hpp"
 
-#include <atomic>
+#include <doctest/doctest.h>
+
 #include <filesystem>
 
 using namespace mss;
+using namespace store_contract;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::filesystem::path temp_db()
-{
-    static std::atomic<int> counter{0};
-    return std::filesystem::temp_directory_path() /
-           ("mss-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db");
-}
-
-void remove_db(const std::filesystem::path& path)
-{
-    for (const char* suffix : {"", "-wal", "-shm"})
-        std::filesystem::remove(path.string() + suffix);
-}
-
-struct memory_fixture
-{
-    store::memory_store db;
-    store::store& get() { return db; }
-};
-
-struct sqlite_fixture
-{
-    std::filesystem::path path = temp_db();
-    std::unique_ptr<store::sqlite_store> db;
-    sqlite_fixture()
-    {
-        diagnostics diag;
-        db = std::move(store::sqlite_store::open(path.string(), diag).value());
-    }
-    ~sqlite_fixture()
-    {
-        db.reset();
-        remove_db(path);
-    }
-    store::store& get() { return *db; }
-};
-
-const std::chrono::sys_seconds t0 = std::chrono::sys_days(std::chrono::year(2026) / 11 / 26) + 9h;
 
 domain::mailbox_link link(std::string account_id, domain::account_kind kind, std::string_view address,
                           domain::mailbox_type type = domain::mailbox_type::per)
