@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <string>
 #include <utility>
 
@@ -34,7 +35,18 @@ boost::system::result<sqlite_database> sqlite_database::open(const std::string& 
     }
     sqlite3_busy_timeout(raw, busy_timeout_ms);
     sqlite3_extended_result_codes(raw, 1);
-    if (db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", diag))
+    // Several connections opening the same new file at once (a platform's worker threads or
+    // processes starting together) race to switch it to WAL; SQLite may answer "database is locked"
+    // to the losers at once, without waiting on the busy handler (seen with 4 threads opening a new
+    // file: tests/unit/store/contract/threads_contract_test.cpp). The switch is made once for the
+    // file, so retrying within the busy time-out lets them all open it.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+    boost::system::error_code configured;
+    while ((configured = db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                                    diag)) == errc::busy &&
+           std::chrono::steady_clock::now() < deadline)
+        sqlite3_sleep(5);
+    if (configured)
     {
         diag.set_client_message("cannot configure database " + path + ": " + diag.client_message());
         return errc::open_failed;
