@@ -19,7 +19,8 @@ boost::system::result<domain::original_message> read_original(std::string_view r
     // Lenient reading: a reply or a forward must work on the broken mail real senders write.
     diagnostics diag;
     auto parsed = mime::parse_message(raw, mime::parser_options{}, diag);
-    if (!parsed)
+    const bool headers_only = !parsed;
+    if (headers_only)
     {
         // A body past the parser's limits (a nesting attack, thousands of parts): the header alone
         // still lets the user reply; the body is not shown.
@@ -47,7 +48,7 @@ boost::system::result<domain::original_message> read_original(std::string_view r
     out.reply_to = m.root().reply_to();
     out.to = m.to();
     out.cc = m.cc();
-    if (m.bytes().size() < raw.size())
+    if (headers_only)
         return out;
     if (const auto* text = m.text_body())
         out.text_body = text->text();

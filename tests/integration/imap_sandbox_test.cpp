@@ -38,8 +38,12 @@
 
 #include <unistd.h>
 
+#include "sandbox_env.hpp"
+
 namespace
 {
+
+using namespace sandbox_test;
 
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -51,47 +55,17 @@ using namespace std::chrono_literals;
 
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
-std::string env(const char* name)
-{
-    const char* value = std::getenv(name);
-    if (value == nullptr || *value == '\0')
-        FAIL("environment variable " << std::string(name)
-                                     << " is not set: start the sandbox with `scripts/sandbox up` and "
-                                        "run this test after `eval \"$(scripts/sandbox env)\"`");
-    return value;
-}
-
-std::uint16_t port(const char* name)
-{
-    return static_cast<std::uint16_t>(std::stoi(env(name)));
-}
-
 // The mailbox most tests use: nobody else's tests deliver to it.
 const char* const user_key = "CARDIOLOGIE_CHU";
 
 std::string user_address(const std::string& key = user_key)
 {
-    return env(("MSS_SANDBOX_" + key + "_ADDRESS").c_str());
+    return account(key, "ADDRESS");
 }
 
 mss::net::imap_client_config config(const std::string& key = user_key, bool implicit = false)
 {
-    mss::net::imap_client_config c;
-    c.host = env("MSS_SANDBOX_HOST");
-    c.tls_server_name = env("MSS_SANDBOX_TLS_NAME");
-    c.port = port(implicit ? "MSS_SANDBOX_IMAPS_PORT" : "MSS_SANDBOX_IMAP_PORT");
-    c.tls = implicit ? mss::imap::tls_mode::implicit : mss::imap::tls_mode::starttls;
-    c.tls_options.ca_file = env("MSS_SANDBOX_CA");
-    c.credentials.user = user_address(key);
-    c.credentials.password = env(("MSS_SANDBOX_" + key + "_PASSWORD").c_str());
-    c.timeouts.reply = 15s;
-    return c;
-}
-
-std::string unique_token()
-{
-    std::random_device random;
-    return "mss-it-" + std::to_string(::getpid()) + "-" + std::to_string(random() % 1000000);
+    return imap_config(key, implicit);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,13 +170,6 @@ asio::awaitable<void> sleep_for(std::chrono::milliseconds d)
 {
     asio::steady_timer timer(co_await asio::this_coro::executor, d);
     co_await timer.async_wait(tuple_awaitable);
-}
-
-mss::domain::email_address address(const std::string& text)
-{
-    auto a = mss::domain::email_address::parse(text);
-    REQUIRE(a.has_value());
-    return *a;
 }
 
 std::vector<std::uint32_t> uids_of(const std::vector<mss::transport::message_summary>& messages)
@@ -546,14 +513,7 @@ TEST_SUITE("integration: imap client and the sandbox Dovecot")
                 co_await sleep_for(300ms);  // IDLE is running
                 CHECK_FALSE(woken.has_value());
 
-                mss::net::smtp_client_config sc;
-                sc.host = env("MSS_SANDBOX_HOST");
-                sc.tls_server_name = env("MSS_SANDBOX_TLS_NAME");
-                sc.port = port("MSS_SANDBOX_SMTP_PORT");
-                sc.tls_options.ca_file = env("MSS_SANDBOX_CA");
-                sc.ehlo_domain = "client.regional.mssante.test";
-                sc.credentials.user = env("MSS_SANDBOX_DR_MARTIN_ADDRESS");
-                sc.credentials.secret = env("MSS_SANDBOX_DR_MARTIN_PASSWORD");
+                const auto sc = smtp_config("DR_MARTIN");
                 mss::net::smtp_client smtp(io.get_executor(), sc);
                 mss::transport::outgoing_message m{
                     address(sc.credentials.user), {}, token + "@regional.mssante.test", {}, false, false};

@@ -26,8 +26,12 @@
 #include <thread>
 #include <vector>
 
+#include "sandbox_env.hpp"
+
 namespace
 {
+
+using namespace sandbox_test;
 
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -35,49 +39,10 @@ using namespace std::chrono_literals;
 
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
-std::string env(const char* name)
-{
-    const char* value = std::getenv(name);
-    if (value == nullptr || *value == '\0')
-        FAIL("environment variable " << std::string(name)
-                                     << " is not set: start the sandbox with `scripts/sandbox up` and "
-                                        "run this test after `eval \"$(scripts/sandbox env)\"`");
-    return value;
-}
-
-std::uint16_t port(const char* name)
-{
-    return static_cast<std::uint16_t>(std::stoi(env(name)));
-}
-
-mss::domain::email_address address(const std::string& text)
-{
-    auto a = mss::domain::email_address::parse(text);
-    REQUIRE_MESSAGE(a.has_value(), "not an address: " << text);
-    return *a;
-}
-
+// The sender of every test: a physician at the regional operator.
 mss::net::smtp_client_config config(bool implicit = false)
 {
-    mss::net::smtp_client_config c;
-    c.host = env("MSS_SANDBOX_HOST");
-    c.tls_server_name = env("MSS_SANDBOX_TLS_NAME");
-    c.port = port(implicit ? "MSS_SANDBOX_SMTPS_PORT" : "MSS_SANDBOX_SMTP_PORT");
-    c.tls = implicit ? mss::smtp::tls_mode::implicit : mss::smtp::tls_mode::starttls;
-    c.tls_options.ca_file = env("MSS_SANDBOX_CA");
-    c.ehlo_domain = "client.regional.mssante.test";
-    c.credentials.user = env("MSS_SANDBOX_DR_MARTIN_ADDRESS");
-    c.credentials.secret = env("MSS_SANDBOX_DR_MARTIN_PASSWORD");
-    c.timeouts.reply = 15s;
-    return c;
-}
-
-// A token nobody else's message contains, to find this one in a Maildir.
-std::string unique_token()
-{
-    std::random_device random;
-    return "mss-it-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "-" +
-           std::to_string(random());
+    return smtp_config("DR_MARTIN", implicit);
 }
 
 mss::transport::outgoing_message message(const std::vector<std::string>& to, const std::string& token)

@@ -32,8 +32,12 @@
 
 #include <unistd.h>
 
+#include "sandbox_env.hpp"
+
 namespace
 {
+
+using namespace sandbox_test;
 
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -41,68 +45,11 @@ using clock_type = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 using mss::domain::virtual_folder;
 
-std::string env(const char* name)
-{
-    const char* value = std::getenv(name);
-    if (value == nullptr || *value == '\0')
-        FAIL("environment variable " << std::string(name)
-                                     << " is not set: start the sandbox with `scripts/sandbox up` and run this "
-                                        "test after `eval \"$(scripts/sandbox env)\"`");
-    return value;
-}
-
-std::uint16_t port(const char* name) { return static_cast<std::uint16_t>(std::stoi(env(name))); }
-
-std::string account_env(const std::string& key, const char* what)
-{
-    return env(("MSS_SANDBOX_" + key + "_" + what).c_str());
-}
-
-mss::domain::email_address address(const std::string& text)
-{
-    auto a = mss::domain::email_address::parse(text);
-    REQUIRE(a.has_value());
-    return *a;
-}
-
 long long ms(clock_type::duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
 
 // The watched mailbox (a physician at the national operator) and who writes to it.
 const std::string reader_key = "DR_BERNARD";
 const std::string writer_key = "DR_MARTIN";
-
-mss::net::imap_client_config imap_config(const std::string& key)
-{
-    mss::net::imap_client_config c;
-    c.host = env("MSS_SANDBOX_HOST");
-    c.port = port("MSS_SANDBOX_IMAP_PORT");
-    c.tls = mss::imap::tls_mode::starttls;
-    c.tls_server_name = env("MSS_SANDBOX_TLS_NAME");
-    c.tls_options.ca_file = env("MSS_SANDBOX_CA");
-    c.credentials.user = account_env(key, "ADDRESS");
-    c.credentials.password = account_env(key, "PASSWORD");
-    c.timeouts.reply = 15s;
-    return c;
-}
-
-mss::net::smtp_client_config smtp_config(const std::string& key)
-{
-    mss::net::smtp_client_config c;
-    c.host = env("MSS_SANDBOX_HOST");
-    c.port = port("MSS_SANDBOX_SMTP_PORT");
-    c.tls_server_name = env("MSS_SANDBOX_TLS_NAME");
-    c.tls_options.ca_file = env("MSS_SANDBOX_CA");
-    c.ehlo_domain = "client.regional.mssante.test";
-    c.credentials.user = account_env(key, "ADDRESS");
-    c.credentials.secret = account_env(key, "PASSWORD");
-    return c;
-}
-
-std::string unique_token()
-{
-    std::random_device random;
-    return "mss-watch-" + std::to_string(::getpid()) + "-" + std::to_string(random() % 1000000);
-}
 
 // Runs handlers until `done()` or `limit`; false on time-out.
 template <class Predicate>
@@ -134,7 +81,7 @@ struct platform
     mss::domain::person reader{"p-bernard", "Dr Paul Bernard", mss::domain::rpps::parse("10000000009").value(), {},
                                "Médecin"};
     mss::domain::mailbox_link link{reader.ref(),
-                                   {address(account_env(reader_key, "ADDRESS")), mss::domain::mailbox_type::per,
+                                   {address(account(reader_key, "ADDRESS")), mss::domain::mailbox_type::per,
                                     "sandbox", ""},
                                    mss::domain::link_state::ready,
                                    std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())};
@@ -148,7 +95,7 @@ struct platform
         for (const char* domain : {"regional.mssante.test", "national.mssante.test"})
             REQUIRE(space.add({domain, "sandbox operator", "", "", "", "", 0}));
         links.emplace(io.get_executor(), *db, space, code_sender,
-                      mss::service::link_service_config{address(account_env("LIAISON", "ADDRESS")), "SPICO", {}, {}});
+                      mss::service::link_service_config{address(account("LIAISON", "ADDRESS")), "SPICO", {}, {}});
         folders.emplace(io.get_executor(), *db, *links);
         REQUIRE_FALSE(db->save_link(link));
     }
@@ -269,9 +216,9 @@ TEST_SUITE("integration: sync_service watch loop over the sandbox")
 
         // Dr Martin writes to Dr Bernard through Postfix (submission, STARTTLS, SASL).
         mss::net::smtp_client smtp(p.io.get_executor(), smtp_config(writer_key));
-        mss::transport::outgoing_message m{address(account_env(writer_key, "ADDRESS")), {}, message_id, {}, false, false};
+        mss::transport::outgoing_message m{address(account(writer_key, "ADDRESS")), {}, message_id, {}, false, false};
         m.recipients.push_back({p.link.box.address, mss::transport::dsn_notify::server_default});
-        m.data = "From: Dr Jean Martin <" + account_env(writer_key, "ADDRESS") + ">\r\nTo: <" +
+        m.data = "From: Dr Jean Martin <" + account(writer_key, "ADDRESS") + ">\r\nTo: <" +
                  p.link.box.address.str() + ">\r\nSubject: Avis " + token + "\r\nMessage-ID: <" + message_id +
                  ">\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour\r\n";
         mss::diagnostics smtp_diag;
@@ -360,7 +307,7 @@ TEST_SUITE("integration: sync_service watch loop over the sandbox")
         platform p;
         const std::string token = unique_token();
         const std::string bernard = p.link.box.address.str();
-        const std::string martin = account_env(writer_key, "ADDRESS");
+        const std::string martin = account(writer_key, "ADDRESS");
         const std::string original_id = token + "-orig@national.mssante.test";
         const std::string receipt_id = token + "-mdn@regional.mssante.test";
 

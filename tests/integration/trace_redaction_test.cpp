@@ -27,24 +27,18 @@
 #include <regex>
 #include <string>
 
+#include "sandbox_env.hpp"
+
 namespace
 {
+
+using namespace sandbox_test;
 
 namespace asio = boost::asio;
 using boost::system::error_code;
 using namespace std::chrono_literals;
 
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
-
-std::string env(const std::string& name)
-{
-    const char* value = std::getenv(name.c_str());
-    if (value == nullptr || *value == '\0')
-        FAIL("environment variable " << name
-                                     << " is not set: start the sandbox with `scripts/sandbox up` and run this "
-                                        "test after `eval \"$(scripts/sandbox env)\"`");
-    return value;
-}
 
 std::string base64(std::string_view in)
 {
@@ -85,31 +79,18 @@ struct observed
     }
 };
 
-mss::net::smtp_client_config smtp_config(const std::string& key, observed& seen)
+// The sandbox's settings for `key`, with the trace recorded into `seen`.
+mss::net::smtp_client_config traced_smtp_config(const std::string& key, observed& seen)
 {
-    mss::net::smtp_client_config c;
-    c.host = env("MSS_SANDBOX_HOST");
-    c.tls_server_name = env("MSS_SANDBOX_TLS_NAME");
-    c.port = static_cast<std::uint16_t>(std::stoi(env("MSS_SANDBOX_SMTP_PORT")));
-    c.tls_options.ca_file = env("MSS_SANDBOX_CA");
+    auto c = smtp_config(key);
     c.ehlo_domain = "platform.regional.mssante.test";
-    c.credentials.user = env("MSS_SANDBOX_" + key + "_ADDRESS");
-    c.credentials.secret = env("MSS_SANDBOX_" + key + "_PASSWORD");
-    c.timeouts.reply = 15s;
     c.trace = seen.hook("smtp");
     return c;
 }
 
-mss::net::imap_client_config imap_config(const std::string& key, observed& seen)
+mss::net::imap_client_config traced_imap_config(const std::string& key, observed& seen)
 {
-    mss::net::imap_client_config c;
-    c.host = env("MSS_SANDBOX_HOST");
-    c.tls_server_name = env("MSS_SANDBOX_TLS_NAME");
-    c.port = static_cast<std::uint16_t>(std::stoi(env("MSS_SANDBOX_IMAP_PORT")));
-    c.tls_options.ca_file = env("MSS_SANDBOX_CA");
-    c.credentials.user = env("MSS_SANDBOX_" + key + "_ADDRESS");
-    c.credentials.password = env("MSS_SANDBOX_" + key + "_PASSWORD");
-    c.timeouts.reply = 15s;
+    auto c = imap_config(key);
     c.trace = seen.hook("imap");
     return c;
 }
@@ -146,8 +127,8 @@ TEST_SUITE("integration: the trace hides credentials and one-time codes")
         asio::io_context io;
         observed seen;
         const std::string to = env("MSS_SANDBOX_DR_BERNARD_ADDRESS");
-        mss::net::smtp_client sender(io.get_executor(), smtp_config("LIAISON", seen));
-        mss::net::imap_client reader(io.get_executor(), imap_config("DR_BERNARD", seen));
+        mss::net::smtp_client sender(io.get_executor(), traced_smtp_config("LIAISON", seen));
+        mss::net::imap_client reader(io.get_executor(), traced_imap_config("DR_BERNARD", seen));
 
         mss::domain::trust_space space;
         for (const char* d : {"regional.mssante.test", "national.mssante.test"})
@@ -230,7 +211,7 @@ TEST_SUITE("integration: the trace hides credentials and one-time codes")
             CAPTURE(static_cast<int>(mechanism));
             asio::io_context io;
             observed seen;
-            auto config = smtp_config("DR_MARTIN", seen);
+            auto config = traced_smtp_config("DR_MARTIN", seen);
             config.credentials.secret = wrong;
             config.credentials.mechanism = mechanism;
             mss::net::smtp_client client(io.get_executor(), config);
@@ -254,7 +235,7 @@ TEST_SUITE("integration: the trace hides credentials and one-time codes")
         }
         asio::io_context io;
         observed seen;
-        auto config = imap_config("DR_MARTIN", seen);
+        auto config = traced_imap_config("DR_MARTIN", seen);
         config.credentials.password = wrong;
         mss::net::imap_client client(io.get_executor(), config);
         run(io,
